@@ -1,0 +1,15 @@
+package dev.microposts;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.scheduling.annotation.EnableAsync;
+
+/** MicroPosts: one codebase that runs as a modular monolith or as microservices. */
+@SpringBootApplication
+@EnableAsync
+public class MicroPostsApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(MicroPostsApplication.class, args);
+	}
+}

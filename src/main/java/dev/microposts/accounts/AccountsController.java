@@ -1,0 +1,125 @@
+package dev.microposts.accounts;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.microposts.platform.ApiProblem;
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.JsonBody;
+import dev.microposts.platform.Links;
+import dev.microposts.platform.Text;
+import dev.microposts.platform.Timestamps;
+
+@RestController
+@ConditionalOnModule("accounts")
+@Tag(name = "accounts", description = "Users and tokens")
+class AccountsController {
+
+	/** A user as the API shows it. */
+	record UserView(String username, String href, String collection, String timeline, String joined) {
+
+		static UserView of(Users.User user) {
+			return new UserView(user.username(), Links.user(user.username()), Links.collection(user.username()),
+					Links.timeline(user.username()), Timestamps.format(user.joined()));
+		}
+	}
+
+	/** A signed bearer token and when it stops being accepted. */
+	record TokenView(String token, String expires_at) {
+	}
+
+	/** The body of registration and login. */
+	record Credentials(String username, String password) {
+	}
+
+	private final AccountService accounts;
+	private final RSAKey signingKey;
+
+	AccountsController(AccountService accounts, RSAKey signingKey) {
+		this.accounts = accounts;
+		this.signingKey = signingKey;
+	}
+
+	@PostMapping("/api/users")
+	@Operation(summary = "Register a user", requestBody = @RequestBody(required = true,
+			content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+					schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Credentials.class))))
+	ResponseEntity<UserView> register(@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+			@org.springframework.web.bind.annotation.RequestBody(required = false) byte[] body) {
+		JsonBody json = JsonBody.parse(type, body);
+		String username = json.requiredString("username");
+		String password = json.requiredString("password");
+		if (username != null && !Text.isUsername(username)) {
+			json.reject("username", "must be 1 to 50 characters of a-z, 0-9 and _");
+		}
+		if (password != null) {
+			String malformed = Text.malformation(password);
+			int length = Text.codePoints(password);
+			if (malformed != null) {
+				json.reject("password", malformed);
+			}
+			else if (length < 8 || length > 128) {
+				json.reject("password", "must be 8 to 128 characters long");
+			}
+		}
+		json.validate();
+		UserView user = UserView.of(accounts.register(username, password));
+		return ResponseEntity.created(URI.create(user.href())).body(user);
+	}
+
+	@GetMapping("/api/users/{username}")
+	@Operation(summary = "A user")
+	UserView user(@PathVariable String username) {
+		return accounts.find(username).map(UserView::of)
+				.orElseThrow(() -> ApiProblem.notFound("There is no user '" + username + "'."));
+	}
+
+	@PostMapping("/api/token")
+	@Operation(summary = "Exchange a username and password for a bearer token",
+			requestBody = @RequestBody(required = true,
+					content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+							schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Credentials.class))))
+	ResponseEntity<TokenView> token(@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+			@org.springframework.web.bind.annotation.RequestBody(required = false) byte[] body) {
+		JsonBody json = JsonBody.parse(type, body);
+		String username = json.requiredString("username");
+		String password = json.requiredString("password");
+		if (username != null && !Text.isUsername(username)) {
+			json.reject("username", "must be 1 to 50 characters of a-z, 0-9 and _");
+		}
+		json.validate();
+		AccountService.Token token = accounts.login(username, password);
+		return ResponseEntity.ok().cacheControl(CacheControl.noStore())
+				.body(new TokenView(token.token(), Timestamps.format(token.expiresAt())));
+	}
+
+	@GetMapping("/.well-known/jwks.json")
+	@Operation(summary = "The public keys that verify MicroPosts tokens (JWKS)")
+	ResponseEntity<Map<String, Object>> jwks() {
+		return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)))
+				.body(SigningKeys.publicJwks(signingKey));
+	}
+
+	/** Module API for processes that bind {@link Accounts} over HTTP. */
+	@GetMapping("/internal/accounts/users/{username}/exists")
+	@Operation(hidden = true)
+	Map<String, Boolean> exists(@PathVariable String username) {
+		return Map.of("exists", accounts.exists(username));
+	}
+
+}

@@ -1,0 +1,12 @@
+package dev.microposts.posts;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A micropost's text or reference was changed. Carries the whole micropost as it now is. Version 1. */
+public record MicropostUpdated(UUID id, Instant occurredAt, int version, Micropost micropost) {
+
+	public static MicropostUpdated of(Micropost micropost) {
+		return new MicropostUpdated(UUID.randomUUID(), Instant.now(), 1, micropost);
+	}
+}

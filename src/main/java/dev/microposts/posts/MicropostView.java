@@ -1,0 +1,16 @@
+package dev.microposts.posts;
+
+import dev.microposts.platform.Links;
+import dev.microposts.platform.Timestamps;
+
+/**
+ * A micropost as the public API shows it, wherever it is listed (collection, mentions, timeline):
+ * {@code href} is absolute, {@code referenced} may be null, {@code timestamp} is ISO-8601 UTC.
+ */
+public record MicropostView(String href, long id, String text, String referenced, String timestamp, String user) {
+
+	public static MicropostView of(Micropost micropost) {
+		return new MicropostView(Links.micropost(micropost.author(), micropost.id()), micropost.id(),
+				micropost.text(), micropost.referenced(), Timestamps.format(micropost.createdAt()), micropost.author());
+	}
+}

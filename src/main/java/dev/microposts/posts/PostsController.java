@@ -1,0 +1,206 @@
+package dev.microposts.posts;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.microposts.platform.ApiProblem;
+import dev.microposts.platform.Caller;
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.JsonBody;
+import dev.microposts.platform.Paging;
+import dev.microposts.platform.Text;
+
+/**
+ * A user's collection and mentions. Checks run in the contract's order: authentication, then
+ * the path (404), then ownership (403), then the body (415/400).
+ */
+@RestController
+@ConditionalOnModule("posts")
+@RequestMapping("/api/users/{username}")
+@Tag(name = "microposts", description = "A user's microposts and mentions")
+class PostsController {
+
+	/** The body of create, replace and partial update. */
+	record MicropostInput(@Schema(description = "1..255 Unicode code points") String text,
+			@Schema(description = "a username, or null", nullable = true) String referenced) {
+	}
+
+	private final PostService posts;
+
+	PostsController(PostService posts) {
+		this.posts = posts;
+	}
+
+	@GetMapping("/collection")
+	@Operation(summary = "A user's microposts, newest first")
+	ResponseEntity<List<MicropostView>> collection(@PathVariable String username,
+			@RequestParam(required = false) @Parameter(schema = @Schema(type = "integer", minimum = "1",
+					maximum = "100", defaultValue = "20")) String limit,
+			@RequestParam(required = false) String cursor, @RequestParam(required = false) String search) {
+		posts.requireUser(username);
+		Paging.Page page = Paging.page(limit, cursor);
+		var rows = posts.collection(username, Optional.ofNullable(search), page);
+		Map<String, String> keep = new HashMap<>();
+		if (search != null && !search.isEmpty()) {
+			keep.put("search", search);
+		}
+		return Paging.respond(page, rows, Micropost::id, MicropostView::of, keep);
+	}
+
+	@PostMapping("/collection")
+	@Operation(summary = "Create a micropost", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+			required = true, content = @Content(mediaType = "application/json",
+					schema = @Schema(implementation = MicropostInput.class))))
+	ResponseEntity<MicropostView> create(@PathVariable String username,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+			@RequestBody(required = false) byte[] body) {
+		String caller = Caller.require();
+		posts.requireUser(username);
+		Caller.requireSelf(caller, username);
+		JsonBody json = JsonBody.parse(type, body);
+		String text = validText(json, json.requiredString("text"));
+		String referenced = validReference(json, json.string("referenced"));
+		json.validate();
+		posts.requireReferenceable(referenced);
+		MicropostView created = MicropostView.of(posts.create(username, text, referenced));
+		return ResponseEntity.created(URI.create(created.href())).body(created);
+	}
+
+	@GetMapping("/collection/{id}")
+	@Operation(summary = "One micropost")
+	MicropostView get(@PathVariable String username, @PathVariable String id) {
+		return MicropostView.of(posts.get(username, parseId(username, id)));
+	}
+
+	@PutMapping("/collection/{id}")
+	@Operation(summary = "Replace a micropost's text and reference (an omitted reference becomes null)",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = "application/json",
+							schema = @Schema(implementation = MicropostInput.class))))
+	MicropostView replace(@PathVariable String username, @PathVariable String id,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+			@RequestBody(required = false) byte[] body) {
+		String caller = Caller.require();
+		Micropost existing = posts.get(username, parseId(username, id));
+		Caller.requireSelf(caller, username);
+		JsonBody json = JsonBody.parse(type, body);
+		String text = validText(json, json.requiredString("text"));
+		String referenced = validReference(json, json.string("referenced"));
+		json.validate();
+		posts.requireReferenceable(referenced);
+		return MicropostView.of(posts.update(existing, text, referenced));
+	}
+
+	@PatchMapping("/collection/{id}")
+	@Operation(summary = "Change some of a micropost's fields ({\"referenced\": null} clears the reference)",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = "application/json",
+							schema = @Schema(implementation = MicropostInput.class))))
+	MicropostView patch(@PathVariable String username, @PathVariable String id,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+			@RequestBody(required = false) byte[] body) {
+		String caller = Caller.require();
+		Micropost existing = posts.get(username, parseId(username, id));
+		Caller.requireSelf(caller, username);
+		JsonBody json = JsonBody.parse(type, body);
+		JsonBody.Field<String> textField = json.string("text");
+		String text = existing.text();
+		if (textField.present()) {
+			text = validText(json, textField.value());
+			if (textField.value() == null && !json.hasError("text")) {
+				json.reject("text", "must not be null");
+			}
+		}
+		JsonBody.Field<String> referencedField = json.string("referenced");
+		String referenced = referencedField.present() ? validReference(json, referencedField)
+				: existing.referenced();
+		json.validate();
+		if (!textField.present() && !referencedField.present()) {
+			return MicropostView.of(existing);
+		}
+		posts.requireReferenceable(referenced);
+		return MicropostView.of(posts.update(existing, text, referenced));
+	}
+
+	@DeleteMapping("/collection/{id}")
+	@Operation(summary = "Delete a micropost")
+	ResponseEntity<Void> delete(@PathVariable String username, @PathVariable String id) {
+		String caller = Caller.require();
+		Micropost existing = posts.get(username, parseId(username, id));
+		Caller.requireSelf(caller, username);
+		posts.delete(existing);
+		return ResponseEntity.noContent().build();
+	}
+
+	@GetMapping("/mentions")
+	@Operation(summary = "Microposts that reference the user, newest first")
+	ResponseEntity<List<MicropostView>> mentions(@PathVariable String username,
+			@RequestParam(required = false) @Parameter(schema = @Schema(type = "integer", minimum = "1",
+					maximum = "100", defaultValue = "20")) String limit,
+			@RequestParam(required = false) String cursor) {
+		posts.requireUser(username);
+		Paging.Page page = Paging.page(limit, cursor);
+		return Paging.respond(page, posts.mentions(username, page), Micropost::id, MicropostView::of, Map.of());
+	}
+
+	private static long parseId(String username, String id) {
+		try {
+			long parsed = Long.parseLong(id);
+			if (parsed > 0) {
+				return parsed;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// not a number: no such micropost
+		}
+		throw ApiProblem.notFound("There is no micropost " + id + " of user '" + username + "'.");
+	}
+
+	private static String validText(JsonBody json, String text) {
+		if (text == null) {
+			return null;
+		}
+		String malformed = Text.malformation(text);
+		int length = Text.codePoints(text);
+		if (malformed != null) {
+			json.reject("text", malformed);
+		}
+		else if (length < 1 || length > 255) {
+			json.reject("text", "must be 1 to 255 characters long");
+		}
+		else if (!Text.hasVisibleCharacter(text)) {
+			json.reject("text", "must contain a character that is not whitespace");
+		}
+		return text;
+	}
+
+	private static String validReference(JsonBody json, JsonBody.Field<String> referenced) {
+		if (referenced.value() != null && !Text.isUsername(referenced.value())) {
+			json.reject("referenced", "must be the username of an existing user");
+		}
+		return referenced.value();
+	}
+}

@@ -1,0 +1,55 @@
+package dev.microposts.social;
+
+import java.time.Instant;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.ModuleSchema;
+import dev.microposts.platform.Sql;
+
+/** The follow graph. Rows are keyed by an increasing id, so lists are "most recent follow first". */
+@Repository
+@ConditionalOnModule("social")
+class Follows {
+
+	/** One edge seen from one side: the other user and the edge's key. */
+	record Edge(long id, String username) {
+	}
+
+	private final JdbcClient jdbc;
+
+	Follows(JdbcClient jdbc, DataSource dataSource) {
+		ModuleSchema.migrate(dataSource, "social");
+		this.jdbc = jdbc;
+	}
+
+	boolean exists(String follower, String followee) {
+		return jdbc.sql("SELECT COUNT(*) FROM social_follows WHERE follower = ? AND followee = ?")
+				.params(follower, followee).query(Long.class).single() > 0;
+	}
+
+	void insert(String follower, String followee, Instant at) {
+		jdbc.sql("INSERT INTO social_follows (follower, followee, followed_at) VALUES (?, ?, ?)")
+				.params(follower, followee, Sql.timestamp(at)).update();
+	}
+
+	boolean delete(String follower, String followee) {
+		return jdbc.sql("DELETE FROM social_follows WHERE follower = ? AND followee = ?").params(follower, followee)
+				.update() > 0;
+	}
+
+	List<Edge> following(String follower, long before, int limit) {
+		return jdbc.sql("SELECT id, followee FROM social_follows WHERE follower = ? AND id < ? ORDER BY id DESC LIMIT ?")
+				.params(follower, before, limit).query((rs, i) -> new Edge(rs.getLong(1), rs.getString(2))).list();
+	}
+
+	List<Edge> followers(String followee, long before, int limit) {
+		return jdbc.sql("SELECT id, follower FROM social_follows WHERE followee = ? AND id < ? ORDER BY id DESC LIMIT ?")
+				.params(followee, before, limit).query((rs, i) -> new Edge(rs.getLong(1), rs.getString(2))).list();
+	}
+}

@@ -1,0 +1,72 @@
+package dev.microposts.social;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.microposts.accounts.Accounts;
+import dev.microposts.platform.ApiProblem;
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.Paging;
+
+/** Following and unfollowing; each change of the graph publishes its event in the same transaction. */
+@Service
+@ConditionalOnModule("social")
+class SocialService {
+
+	private final Follows follows;
+	private final Accounts accounts;
+	private final ApplicationEventPublisher events;
+	private final Clock clock = Clock.systemUTC();
+
+	SocialService(Follows follows, Accounts accounts, ApplicationEventPublisher events) {
+		this.follows = follows;
+		this.accounts = accounts;
+		this.events = events;
+	}
+
+	void requireUser(String username) {
+		if (!accounts.exists(username)) {
+			throw ApiProblem.notFound("There is no user '" + username + "'.");
+		}
+	}
+
+	boolean userExists(String username) {
+		return accounts.exists(username);
+	}
+
+	/** Returns true when the edge is new, false when it already existed. */
+	@Transactional
+	boolean follow(String follower, String followee) {
+		if (follows.exists(follower, followee)) {
+			return false;
+		}
+		try {
+			follows.insert(follower, followee, clock.instant());
+		}
+		catch (DuplicateKeyException raced) {
+			return false;
+		}
+		events.publishEvent(Followed.of(follower, followee));
+		return true;
+	}
+
+	@Transactional
+	void unfollow(String follower, String followee) {
+		if (follows.delete(follower, followee)) {
+			events.publishEvent(Unfollowed.of(follower, followee));
+		}
+	}
+
+	List<Follows.Edge> following(String username, Paging.Page page) {
+		return follows.following(username, page.beforeOrMax(), page.fetchSize());
+	}
+
+	List<Follows.Edge> followers(String username, Paging.Page page) {
+		return follows.followers(username, page.beforeOrMax(), page.fetchSize());
+	}
+}

@@ -1,0 +1,12 @@
+package dev.microposts.social;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** {@code follower} stopped following {@code followee}. Version 1. */
+public record Unfollowed(UUID id, Instant occurredAt, int version, String follower, String followee) {
+
+	public static Unfollowed of(String follower, String followee) {
+		return new Unfollowed(UUID.randomUUID(), Instant.now(), 1, follower, followee);
+	}
+}

@@ -1,0 +1,89 @@
+package dev.microposts.timeline;
+
+import java.util.List;
+
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.microposts.accounts.Accounts;
+import dev.microposts.platform.ApiProblem;
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.Paging;
+import dev.microposts.posts.Micropost;
+import dev.microposts.posts.MicropostCreated;
+import dev.microposts.posts.MicropostDeleted;
+import dev.microposts.posts.MicropostUpdated;
+import dev.microposts.posts.Posts;
+import dev.microposts.social.Followed;
+import dev.microposts.social.Unfollowed;
+
+/**
+ * Maintains home timelines from events (fan-out on write) and reads them. Every handler is
+ * idempotent: the event publication registry delivers at least once.
+ */
+@Service
+@ConditionalOnModule("timeline")
+class TimelineService {
+
+	/** How many of a newly followed user's microposts are brought into the follower's timeline. */
+	static final int BACKFILL = 50;
+
+	private final Timelines timelines;
+	private final Posts posts;
+	private final Accounts accounts;
+	private final TransactionTemplate ownTransaction;
+
+	TimelineService(Timelines timelines, Posts posts, Accounts accounts, PlatformTransactionManager transactions) {
+		this.timelines = timelines;
+		this.posts = posts;
+		this.accounts = accounts;
+		this.ownTransaction = new TransactionTemplate(transactions);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+	}
+
+	@ApplicationModuleListener
+	void on(MicropostCreated event) {
+		Micropost post = event.micropost();
+		timelines.savePostIfAbsent(post);
+		timelines.fanOut(post.id(), post.author());
+	}
+
+	@ApplicationModuleListener
+	void on(MicropostUpdated event) {
+		timelines.savePost(event.micropost());
+	}
+
+	@ApplicationModuleListener
+	void on(MicropostDeleted event) {
+		timelines.deletePost(event.micropostId());
+	}
+
+	@ApplicationModuleListener
+	void on(Followed event) {
+		// commit the edge first: a micropost created from now on fans out to the follower, and one
+		// created before is found by the backfill below, so none falls between the two
+		ownTransaction.executeWithoutResult(status -> timelines.saveFollow(event.follower(), event.followee()));
+		for (Micropost post : posts.recentBy(event.followee(), BACKFILL)) {
+			timelines.savePost(post);
+			timelines.addEntry(event.follower(), post.id());
+		}
+	}
+
+	@ApplicationModuleListener
+	void on(Unfollowed event) {
+		timelines.removeFollow(event.follower(), event.followee());
+	}
+
+	void requireUser(String owner) {
+		if (!accounts.exists(owner)) {
+			throw ApiProblem.notFound("There is no user '" + owner + "'.");
+		}
+	}
+
+	List<Micropost> read(String owner, Paging.Page page) {
+		return timelines.read(owner, page.beforeOrMax(), page.fetchSize());
+	}
+}

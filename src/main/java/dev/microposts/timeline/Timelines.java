@@ -1,0 +1,120 @@
+package dev.microposts.timeline;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.ModuleSchema;
+import dev.microposts.platform.Sql;
+import dev.microposts.posts.Micropost;
+
+/**
+ * The timeline module's tables. Every write is idempotent, so an event delivered twice changes
+ * nothing the second time. SQL is the portable subset of H2 and PostgreSQL.
+ */
+@Repository
+@ConditionalOnModule("timeline")
+class Timelines {
+
+	private final JdbcClient jdbc;
+
+	Timelines(JdbcClient jdbc, DataSource dataSource) {
+		ModuleSchema.migrate(dataSource, "timeline");
+		this.jdbc = jdbc;
+	}
+
+	/** Stores or refreshes the copy of a micropost. */
+	void savePost(Micropost post) {
+		int updated = jdbc.sql("UPDATE timeline_posts SET text = ?, referenced = ? WHERE post_id = ?")
+				.params(post.text(), post.referenced(), post.id()).update();
+		if (updated == 0) {
+			try {
+				jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
+						+ "VALUES (?, ?, ?, ?, ?)")
+						.params(post.id(), post.author(), post.text(), post.referenced(),
+								Sql.timestamp(post.createdAt()))
+						.update();
+			}
+			catch (DuplicateKeyException concurrentCopy) {
+				savePost(post);
+			}
+		}
+	}
+
+	/** Stores a copy unless one exists: a late creation event never overwrites a newer edit. */
+	void savePostIfAbsent(Micropost post) {
+		jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
+				+ "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) "
+				+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_posts WHERE post_id = ?)")
+				.params(post.id(), post.author(), post.text(), post.referenced(), Sql.timestamp(post.createdAt()),
+						post.id())
+				.update();
+	}
+
+	/** Puts a micropost in its author's timeline and in those of the author's followers. */
+	void fanOut(long postId, String author) {
+		addEntry(author, postId);
+		jdbc.sql("INSERT INTO timeline_entries (owner, post_id) SELECT f.follower, ? FROM timeline_follows f "
+				+ "WHERE f.followee = ? AND NOT EXISTS (SELECT 1 FROM timeline_entries e "
+				+ "WHERE e.owner = f.follower AND e.post_id = ?)").params(postId, author, postId).update();
+	}
+
+	void addEntry(String owner, long postId) {
+		try {
+			jdbc.sql("INSERT INTO timeline_entries (owner, post_id) SELECT ?, ? FROM (VALUES (1)) AS one(x) "
+					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_entries WHERE owner = ? AND post_id = ?)")
+					.params(owner, postId, owner, postId).update();
+		}
+		catch (DuplicateKeyException alreadyThere) {
+			// a concurrent delivery of the same event wrote it
+		}
+	}
+
+	void deletePost(long postId) {
+		jdbc.sql("DELETE FROM timeline_entries WHERE post_id = ?").param(postId).update();
+		jdbc.sql("DELETE FROM timeline_posts WHERE post_id = ?").param(postId).update();
+	}
+
+	void saveFollow(String follower, String followee) {
+		try {
+			jdbc.sql("INSERT INTO timeline_follows (follower, followee) SELECT ?, ? FROM (VALUES (1)) AS one(x) "
+					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_follows WHERE follower = ? AND followee = ?)")
+					.params(follower, followee, follower, followee).update();
+		}
+		catch (DuplicateKeyException alreadyThere) {
+			// a concurrent delivery of the same event wrote it
+		}
+	}
+
+	boolean follows(String follower, String followee) {
+		return jdbc.sql("SELECT COUNT(*) FROM timeline_follows WHERE follower = ? AND followee = ?")
+				.params(follower, followee).query(Long.class).single() > 0;
+	}
+
+	/** Removes the edge and the followee's microposts from the follower's timeline. */
+	void removeFollow(String follower, String followee) {
+		jdbc.sql("DELETE FROM timeline_follows WHERE follower = ? AND followee = ?").params(follower, followee)
+				.update();
+		jdbc.sql("DELETE FROM timeline_entries WHERE owner = ? AND post_id IN "
+				+ "(SELECT post_id FROM timeline_posts WHERE author = ?)").params(follower, followee).update();
+	}
+
+	/** A home timeline page: newest first, below the cursor. */
+	List<Micropost> read(String owner, long before, int limit) {
+		return jdbc.sql("SELECT p.post_id, p.author, p.text, p.referenced, p.created_at FROM timeline_entries e "
+				+ "JOIN timeline_posts p ON p.post_id = e.post_id WHERE e.owner = ? AND e.post_id < ? "
+				+ "ORDER BY e.post_id DESC LIMIT ?").params(owner, before, limit).query(Timelines::map).list();
+	}
+
+	private static Micropost map(ResultSet rs, int row) throws SQLException {
+		return new Micropost(rs.getLong("post_id"), rs.getString("author"), rs.getString("text"),
+				rs.getString("referenced"), Sql.instant(rs, "created_at"));
+	}
+}
