@@ -1,0 +1,19 @@
+package dev.microposts.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RequestIdsTests {
+
+	@Test
+	void keepsWellFormedIdsAndReplacesOthers() {
+		assertThat(RequestIds.accept("abc-DEF_1.2")).isEqualTo("abc-DEF_1.2");
+		assertThat(RequestIds.accept("x".repeat(128))).isEqualTo("x".repeat(128));
+		assertThat(RequestIds.accept("x".repeat(129))).hasSize(36);
+		assertThat(RequestIds.accept("has space")).hasSize(36);
+		assertThat(RequestIds.accept("")).hasSize(36);
+		assertThat(RequestIds.accept(null)).hasSize(36);
+		assertThat(RequestIds.accept("new\nline")).hasSize(36);
+	}
+}
