@@ -418,6 +418,24 @@ public abstract class ContractTests {
 	}
 
 	@Test
+	void rejectsChunkedBodiesOver64KiBWith413() throws Exception {
+		String a = api().register("chunk");
+		String token = api().token(a);
+		byte[] body = Api.json("text", "x".repeat(70_000)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		var request = java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create(api().base() + "/api/users/" + a + "/collection"))
+				.header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+				.POST(java.net.http.HttpRequest.BodyPublishers
+						.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+				.build();
+		var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+				.build().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith(PROBLEM);
+		assertThat(ids(api().get("/api/users/" + a + "/collection"))).isEmpty();
+	}
+
+	@Test
 	void putReplacesTextAndReference() {
 		String a = api().register("put");
 		String b = api().register("putref");
