@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -56,10 +57,11 @@ class AccountsController {
 	}
 
 	@PostMapping("/api/users")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "Registered; Location is the user's href")
 	@Operation(summary = "Register a user", requestBody = @RequestBody(required = true,
 			content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
 					schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Credentials.class))))
-	ResponseEntity<UserView> register(@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+	ResponseEntity<UserView> register(@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Parameter(hidden = true) String type,
 			@org.springframework.web.bind.annotation.RequestBody(required = false) byte[] body) {
 		JsonBody json = JsonBody.parse(type, body);
 		String username = json.requiredString("username");
@@ -94,7 +96,7 @@ class AccountsController {
 			requestBody = @RequestBody(required = true,
 					content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
 							schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Credentials.class))))
-	ResponseEntity<TokenView> token(@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+	ResponseEntity<TokenView> token(@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Parameter(hidden = true) String type,
 			@org.springframework.web.bind.annotation.RequestBody(required = false) byte[] body) {
 		JsonBody json = JsonBody.parse(type, body);
 		String username = json.requiredString("username");

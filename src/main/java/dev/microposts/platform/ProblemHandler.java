@@ -36,6 +36,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return response.body(Problem.of(problem.status(), problem.getMessage(), problem.errors()));
 	}
 
+	/** A query string that is not valid URL encoding. */
+	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+	ResponseEntity<Object> badQuery(Exception ex) {
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problem.of(
+				HttpStatusCode.valueOf(400), "The query string is not valid URL encoding.",
+				java.util.List.of(new ApiProblem.FieldError("query", "is not valid URL encoding"))));
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception ex) {
 		log.error("Unexpected error while handling a request", ex);

@@ -71,11 +71,12 @@ class PostsController {
 	}
 
 	@PostMapping("/collection")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "Created; Location is the micropost's href")
 	@Operation(summary = "Create a micropost", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
 			required = true, content = @Content(mediaType = "application/json",
 					schema = @Schema(implementation = MicropostInput.class))))
 	ResponseEntity<MicropostView> create(@PathVariable String username,
-			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Parameter(hidden = true) String type,
 			@RequestBody(required = false) byte[] body) {
 		String caller = Caller.require();
 		posts.requireUser(username);
@@ -91,7 +92,7 @@ class PostsController {
 
 	@GetMapping("/collection/{id}")
 	@Operation(summary = "One micropost")
-	MicropostView get(@PathVariable String username, @PathVariable String id) {
+	MicropostView get(@PathVariable String username, @PathVariable @Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) String id) {
 		return MicropostView.of(posts.get(username, parseId(username, id)));
 	}
 
@@ -100,8 +101,8 @@ class PostsController {
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(mediaType = "application/json",
 							schema = @Schema(implementation = MicropostInput.class))))
-	MicropostView replace(@PathVariable String username, @PathVariable String id,
-			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+	MicropostView replace(@PathVariable String username, @PathVariable @Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) String id,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Parameter(hidden = true) String type,
 			@RequestBody(required = false) byte[] body) {
 		String caller = Caller.require();
 		Micropost existing = posts.get(username, parseId(username, id));
@@ -119,8 +120,8 @@ class PostsController {
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(mediaType = "application/json",
 							schema = @Schema(implementation = MicropostInput.class))))
-	MicropostView patch(@PathVariable String username, @PathVariable String id,
-			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+	MicropostView patch(@PathVariable String username, @PathVariable @Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) String id,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Parameter(hidden = true) String type,
 			@RequestBody(required = false) byte[] body) {
 		String caller = Caller.require();
 		Micropost existing = posts.get(username, parseId(username, id));
@@ -146,8 +147,9 @@ class PostsController {
 	}
 
 	@DeleteMapping("/collection/{id}")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "204", description = "Deleted")
 	@Operation(summary = "Delete a micropost")
-	ResponseEntity<Void> delete(@PathVariable String username, @PathVariable String id) {
+	ResponseEntity<Void> delete(@PathVariable String username, @PathVariable @Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) String id) {
 		String caller = Caller.require();
 		Micropost existing = posts.get(username, parseId(username, id));
 		Caller.requireSelf(caller, username);

@@ -78,12 +78,14 @@ class SocialController {
 	}
 
 	@PostMapping("/following")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "Now following")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "Was already following")
 	@Operation(summary = "Follow a user (201, or 200 when already following)",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(mediaType = "application/json",
 							schema = @Schema(implementation = FollowInput.class))))
 	ResponseEntity<UserRef> follow(@PathVariable String username,
-			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String type,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Parameter(hidden = true) String type,
 			@RequestBody(required = false) byte[] body) {
 		String caller = Caller.require();
 		social.requireUser(username);
@@ -108,6 +110,7 @@ class SocialController {
 	}
 
 	@DeleteMapping("/following/{other}")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "204", description = "Not following (any more)")
 	@Operation(summary = "Stop following a user (204 also when not following)")
 	ResponseEntity<Void> unfollow(@PathVariable String username, @PathVariable String other) {
 		String caller = Caller.require();

@@ -859,4 +859,15 @@ public abstract class ContractTests {
 		assertThat(openapi.get("paths").has("/api/token")).isTrue();
 		assertThat(api().get("/swagger-ui.html").status()).isIn(200, 302);
 	}
+
+	@Test
+	void theOpenApiDocumentIsValidForThirdPartyTools() {
+		var result = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(api().get("/v3/api-docs").body());
+		assertThat(result.getMessages()).as(String.valueOf(result.getMessages())).isEmpty();
+		var openApi = result.getOpenAPI();
+		assertThat(openApi.getComponents().getSchemas()).containsKey("Problem");
+		var create = openApi.getPaths().get("/api/users/{username}/collection").getPost();
+		assertThat(create.getResponses()).containsKeys("201", "400", "401", "403", "404", "413");
+		assertThat(create.getSecurity()).isNotEmpty();
+	}
 }
