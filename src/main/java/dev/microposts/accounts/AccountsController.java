@@ -120,8 +120,8 @@ class AccountsController {
 	/** Module API for processes that bind {@link Accounts} over HTTP. */
 	@GetMapping("/internal/accounts/users/{username}/exists")
 	@Operation(hidden = true)
-	Map<String, Boolean> exists(@PathVariable String username) {
-		return Map.of("exists", accounts.exists(username));
+	RemoteAccounts.Existence exists(@PathVariable String username) {
+		return new RemoteAccounts.Existence(accounts.exists(username));
 	}
 
 }

@@ -45,6 +45,11 @@ public class ApiProblem extends RuntimeException {
 		return new ApiProblem(HttpStatus.UNAUTHORIZED, detail);
 	}
 
+	/** Another module this request needs is down or too slow: 503, try again later. */
+	public static ApiProblem unavailable(String detail) {
+		return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, detail);
+	}
+
 	public static ApiProblem invalid(String field, String message) {
 		return invalid(List.of(new FieldError(field, message)));
 	}

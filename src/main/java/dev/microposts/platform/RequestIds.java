@@ -28,6 +28,8 @@ public class RequestIds extends OncePerRequestFilter {
 	public static final String HEADER = "X-Request-Id";
 	public static final String MDC_KEY = "requestId";
 	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+	/** One line per request, with its id; {@code LOGGING_LEVEL_DEV_MICROPOSTS_ACCESS=warn} turns it off. */
+	private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger("dev.microposts.access");
 
 	/** The caller's id when it is 1..128 characters of {@code A-Z a-z 0-9 . _ -}, else a new one. */
 	public static String accept(String candidate) {
@@ -41,10 +43,15 @@ public class RequestIds extends OncePerRequestFilter {
 		response.setHeader(HEADER, id);
 		request.setAttribute(MDC_KEY, id);
 		MDC.put(MDC_KEY, id);
+		long started = System.nanoTime();
 		try {
-			chain.doFilter(request, response);
+			chain.doFilter(new WithRequestId(request, id), response);
 		}
 		finally {
+			if (access.isInfoEnabled()) {
+				access.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
+						(System.nanoTime() - started) / 1_000_000);
+			}
 			MDC.remove(MDC_KEY);
 		}
 	}
@@ -52,6 +59,42 @@ public class RequestIds extends OncePerRequestFilter {
 	@Override
 	protected boolean shouldNotFilterErrorDispatch() {
 		return false;
+	}
+
+	/** The request as later filters and proxies see it: carrying the accepted id. */
+	private static final class WithRequestId extends jakarta.servlet.http.HttpServletRequestWrapper {
+
+		private final String id;
+
+		WithRequestId(HttpServletRequest request, String id) {
+			super(request);
+			this.id = id;
+		}
+
+		@Override
+		public String getHeader(String name) {
+			return HEADER.equalsIgnoreCase(name) ? id : super.getHeader(name);
+		}
+
+		@Override
+		public java.util.Enumeration<String> getHeaders(String name) {
+			return HEADER.equalsIgnoreCase(name) ? java.util.Collections.enumeration(java.util.List.of(id))
+					: super.getHeaders(name);
+		}
+
+		@Override
+		public java.util.Enumeration<String> getHeaderNames() {
+			var names = new java.util.LinkedHashSet<String>();
+			var original = super.getHeaderNames();
+			while (original.hasMoreElements()) {
+				String name = original.nextElement();
+				if (!HEADER.equalsIgnoreCase(name)) {
+					names.add(name);
+				}
+			}
+			names.add(HEADER);
+			return java.util.Collections.enumeration(names);
+		}
 	}
 
 	/** Carries the logging context (and so the request id) into asynchronous tasks. */

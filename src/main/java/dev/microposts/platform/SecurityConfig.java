@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -39,26 +40,30 @@ public class SecurityConfig {
 	public static final String ISSUER = "microposts";
 
 	@Bean
-	SecurityFilterChain api(HttpSecurity http) throws Exception {
+	SecurityFilterChain api(HttpSecurity http, Environment environment) throws Exception {
 		AuthenticationEntryPoint entryPoint = new ProblemEntryPoint();
 		http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
 				.csrf(csrf -> csrf.disable())
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 				.requestCache(cache -> cache.disable())
-				.oauth2ResourceServer(server -> server.jwt(jwt -> {
-				}).authenticationEntryPoint(entryPoint))
 				.exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint));
+		if (servesTheApi(environment)) {
+			http.oauth2ResourceServer(server -> server.jwt(jwt -> {
+			}).authenticationEntryPoint(entryPoint));
+		}
 		return http.build();
+	}
+
+	/** A process of business modules verifies tokens; a router-only process passes them on. */
+	static boolean servesTheApi(Environment environment) {
+		return Topology.localModules(environment).stream().anyMatch(module -> !module.equals("router"));
 	}
 
 	/** The verifier for processes that do not run the accounts module: keys from its JWKS URL. */
 	@Bean
 	@ConditionalOnModule(value = "accounts", local = false)
+	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("microposts.accounts.url")
 	JwtDecoder remoteJwtDecoder(@Value("${microposts.accounts.url:}") String accountsUrl) {
-		if (accountsUrl.isBlank()) {
-			throw new IllegalStateException(
-					"The accounts module does not run in this process and MICROPOSTS_ACCOUNTS_URL is not set.");
-		}
 		return withValidation(NimbusJwtDecoder
 				.withJwkSetUri(accountsUrl.replaceAll("/+$", "") + "/.well-known/jwks.json").build());
 	}

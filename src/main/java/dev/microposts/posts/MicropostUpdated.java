@@ -3,7 +3,10 @@ package dev.microposts.posts;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.springframework.modulith.events.Externalized;
+
 /** A micropost's text or reference was changed. Carries the whole micropost as it now is. Version 1. */
+@Externalized("microposts.posts::#{micropost().id()}")
 public record MicropostUpdated(UUID id, Instant occurredAt, int version, Micropost micropost) {
 
 	public static MicropostUpdated of(Micropost micropost) {

@@ -1,0 +1,52 @@
+package dev.microposts.accounts;
+
+import java.time.Duration;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.RemoteModules;
+import dev.microposts.platform.Text;
+
+/**
+ * {@link Accounts} over HTTP, for processes that do not run the accounts module. Users are never
+ * deleted, so a user known to exist is remembered and asked about only once.
+ */
+@Component
+@ConditionalOnModule(value = "accounts", local = false)
+@ConditionalOnProperty("microposts.accounts.url")
+class RemoteAccounts implements Accounts {
+
+	/** The answer of the accounts module's internal endpoint. */
+	record Existence(boolean exists) {
+	}
+
+	private final RemoteModules.Remote remote;
+	private final Cache<String, Boolean> known = Caffeine.newBuilder().maximumSize(1_000_000)
+			.expireAfterAccess(Duration.ofHours(12)).build();
+
+	RemoteAccounts(RemoteModules remotes) {
+		this.remote = remotes.of("accounts");
+	}
+
+	@Override
+	public boolean exists(String username) {
+		if (!Text.isUsername(username)) {
+			return false;
+		}
+		if (known.getIfPresent(username) != null) {
+			return true;
+		}
+		boolean exists = remote.read(() -> remote.client().get()
+				.uri("/internal/accounts/users/{username}/exists", username).retrieve().body(Existence.class))
+				.exists();
+		if (exists) {
+			known.put(username, Boolean.TRUE);
+		}
+		return exists;
+	}
+}

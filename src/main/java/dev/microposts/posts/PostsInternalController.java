@@ -1,0 +1,30 @@
+package dev.microposts.posts;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Hidden;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.microposts.platform.ConditionalOnModule;
+
+/** The posts module's API for processes that bind {@link Posts} over HTTP ({@link RemotePosts}). */
+@RestController
+@ConditionalOnModule("posts")
+@Hidden
+class PostsInternalController {
+
+	private final Posts posts;
+
+	PostsInternalController(Posts posts) {
+		this.posts = posts;
+	}
+
+	@GetMapping("/internal/posts/users/{author}/recent")
+	List<Micropost> recent(@PathVariable String author, @RequestParam(defaultValue = "50") int limit) {
+		return posts.recentBy(author, Math.min(Math.max(limit, 1), 1000));
+	}
+}

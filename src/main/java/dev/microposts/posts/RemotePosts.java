@@ -1,0 +1,32 @@
+package dev.microposts.posts;
+
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.stereotype.Component;
+
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.RemoteModules;
+
+/** {@link Posts} over HTTP, for processes that do not run the posts module. */
+@Component
+@ConditionalOnModule(value = "posts", local = false)
+@ConditionalOnProperty("microposts.posts.url")
+class RemotePosts implements Posts {
+
+	private static final ParameterizedTypeReference<List<Micropost>> LIST = new ParameterizedTypeReference<>() {
+	};
+
+	private final RemoteModules.Remote remote;
+
+	RemotePosts(RemoteModules remotes) {
+		this.remote = remotes.of("posts");
+	}
+
+	@Override
+	public List<Micropost> recentBy(String author, int limit) {
+		return remote.read(() -> remote.client().get()
+				.uri("/internal/posts/users/{author}/recent?limit={limit}", author, limit).retrieve().body(LIST));
+	}
+}

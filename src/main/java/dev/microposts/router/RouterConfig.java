@@ -1,0 +1,77 @@
+package dev.microposts.router;
+
+import static org.springframework.cloud.gateway.server.mvc.filter.AfterFilterFunctions.removeResponseHeader;
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
+import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
+import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
+import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.Problem;
+import dev.microposts.platform.RequestIds;
+
+/** The routes of the routing table, proxied with Spring Cloud Gateway (server-webmvc). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnModule("router")
+class RouterConfig {
+
+	private static final Logger log = LoggerFactory.getLogger(RouterConfig.class);
+
+	@Bean
+	RoutingTable routingTable(Environment environment) {
+		return RoutingTable.from(environment);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> accountsRoute(RoutingTable table) {
+		return proxy("accounts", table);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> postsRoute(RoutingTable table) {
+		return proxy("posts", table);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> socialRoute(RoutingTable table) {
+		return proxy("social", table);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> timelineRoute(RoutingTable table) {
+		return proxy("timeline", table);
+	}
+
+	private static RouterFunction<ServerResponse> proxy(String module, RoutingTable table) {
+		List<String> paths = RoutingTable.PATHS.get(module);
+		String url = table.urls().get(module);
+		if (url == null) {
+			return RouterFunctions.route().build();
+		}
+		return route(module).route(path(paths.toArray(String[]::new)), http()).before(uri(url))
+				// the router's own X-Request-Id (the same id) is already on the response
+				.after(removeResponseHeader(RequestIds.HEADER))
+				.onError(Exception.class, (error, request) -> {
+					log.warn("The {} module at {} did not answer {} {}: {}", module, url, request.method(),
+							request.path(), error.toString());
+					return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+							.contentType(MediaType.APPLICATION_PROBLEM_JSON).header("Retry-After", "1")
+							.body(Problem.of(HttpStatus.SERVICE_UNAVAILABLE,
+									"The " + module + " module is unavailable; try again shortly.", List.of()));
+				}).build();
+	}
+}
