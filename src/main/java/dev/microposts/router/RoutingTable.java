@@ -18,10 +18,12 @@ record RoutingTable(Map<String, String> urls) {
 
 	private static Map<String, List<String>> paths() {
 		Map<String, List<String>> paths = new LinkedHashMap<>();
-		paths.put("posts", List.of("/api/users/*/collection", "/api/users/*/collection/**", "/api/users/*/mentions"));
-		paths.put("social", List.of("/api/users/*/following", "/api/users/*/following/**", "/api/users/*/followers"));
-		paths.put("timeline", List.of("/api/users/*/timeline"));
-		paths.put("accounts", List.of("/api/users", "/api/users/*", "/api/token", "/.well-known/jwks.json"));
+		paths.put("posts", List.of("/api/users/{username}/collection", "/api/users/{username}/collection/{id}",
+				"/api/users/{username}/mentions"));
+		paths.put("social", List.of("/api/users/{username}/following", "/api/users/{username}/following/{other}",
+				"/api/users/{username}/followers"));
+		paths.put("timeline", List.of("/api/users/{username}/timeline"));
+		paths.put("accounts", List.of("/api/users", "/api/users/{username}", "/api/token", "/.well-known/jwks.json"));
 		return paths;
 	}
 
