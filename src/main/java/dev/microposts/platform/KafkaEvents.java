@@ -109,6 +109,29 @@ class KafkaEvents {
 		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
 	}
 
+	/** Creates the topics of local producers once the broker is reachable (it may not be at start). */
+	@Bean
+	TopicCreation topicCreation(KafkaAdmin admin) {
+		return new TopicCreation(admin);
+	}
+
+	static final class TopicCreation {
+
+		private final KafkaAdmin admin;
+		private volatile boolean done;
+
+		TopicCreation(KafkaAdmin admin) {
+			this.admin = admin;
+		}
+
+		@org.springframework.scheduling.annotation.Scheduled(fixedDelay = 5000, initialDelay = 5000)
+		void ensure() {
+			if (!done) {
+				done = admin.initialize();
+			}
+		}
+	}
+
 	@Bean
 	EventBridge eventBridge(Environment environment, ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
 			ApplicationEventPublisher events, TransactionTemplate transactions) {
