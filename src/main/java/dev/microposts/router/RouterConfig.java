@@ -1,6 +1,5 @@
 package dev.microposts.router;
 
-import static org.springframework.cloud.gateway.server.mvc.filter.AfterFilterFunctions.removeResponseHeader;
 import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
@@ -14,10 +13,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.microposts.platform.ConditionalOnModule;
@@ -56,6 +57,20 @@ class RouterConfig {
 		return proxy("timeline", table);
 	}
 
+	/** The router's own X-Request-Id (the same id) is already on the response. */
+	private static ServerResponse withoutBackendRequestId(ServerRequest request, ServerResponse response) {
+		HttpHeaders headers = response.headers();
+		if (headers.containsHeader(RequestIds.HEADER)) {
+			try {
+				headers.remove(RequestIds.HEADER);
+			}
+			catch (UnsupportedOperationException readOnly) {
+				// a response the router made itself (the 503 below) has no backend headers
+			}
+		}
+		return response;
+	}
+
 	private static RouterFunction<ServerResponse> proxy(String module, RoutingTable table) {
 		List<String> paths = RoutingTable.PATHS.get(module);
 		String url = table.urls().get(module);
@@ -63,8 +78,7 @@ class RouterConfig {
 			return RouterFunctions.route().build();
 		}
 		return route(module).route(path(paths.toArray(String[]::new)), http()).before(uri(url))
-				// the router's own X-Request-Id (the same id) is already on the response
-				.after(removeResponseHeader(RequestIds.HEADER))
+				.after(RouterConfig::withoutBackendRequestId)
 				.onError(Exception.class, (error, request) -> {
 					log.warn("The {} module at {} did not answer {} {}: {}", module, url, request.method(),
 							request.path(), error.toString());

@@ -792,6 +792,10 @@ public abstract class ContractTests {
 	void echoesAWellFormedRequestIdAndReplacesOthers() {
 		Response ok = api().get("/api/users/" + Api.uniqueName("ghost"), "X-Request-Id", "abc.DEF_123-x");
 		assertThat(ok.header("X-Request-Id")).isEqualTo("abc.DEF_123-x");
+		String user = api().register("rid");
+		Response proxied = api().get("/api/users/" + user, "X-Request-Id", "one-id");
+		assertThat(proxied.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("X-Request-Id"))
+				.flatMap(e -> e.getValue().stream())).containsExactly("one-id");
 		Response bad = api().get("/api/users/x", "X-Request-Id", "has spaces!");
 		assertThat(bad.header("X-Request-Id")).isNotBlank().isNotEqualTo("has spaces!")
 				.matches("[A-Za-z0-9._-]{1,128}");

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -34,9 +35,11 @@ public final class Topologies {
 	private final Map<String, Process> processes = new LinkedHashMap<>();
 	private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
 	private final Path logs = Path.of("target", "topology").toAbsolutePath();
+	private final String run = java.util.UUID.randomUUID().toString();
 	private final EmbeddedKafkaKraftBroker kafka;
 
 	private Topologies() {
+		killLeftovers();
 		kafka = new EmbeddedKafkaKraftBroker(1, 3);
 		kafka.afterPropertiesSet();
 		for (String name : List.of("accounts", "posts", "social", "timeline", "router")) {
@@ -53,7 +56,7 @@ public final class Topologies {
 			Map<String, String> environment = new LinkedHashMap<>(common);
 			environment.put("MICROPOSTS_MODULES", name);
 			environment.put("SERVER_PORT", Integer.toString(ports.get(name)));
-			environment.put("MICROPOSTS_DATA_DIR", logs.resolve("data-" + name).toString());
+			environment.put("MICROPOSTS_DATA_DIR", logs.resolve(run + "/data-" + name).toString());
 			if (!name.equals("router")) {
 				environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_URL", EmbeddedPostgres.newDatabase());
 				environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_USER", "postgres");
@@ -101,7 +104,10 @@ public final class Topologies {
 			builder.environment().putAll(environments.get(name));
 			builder.redirectErrorStream(true);
 			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()));
-			processes.put(name, builder.start());
+			Process process = builder.start();
+			processes.put(name, process);
+			Files.writeString(logs.resolve("pids"), process.pid() + "\n", StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -116,7 +122,7 @@ public final class Topologies {
 		}
 		process.destroy();
 		try {
-			if (!process.waitFor(20, TimeUnit.SECONDS)) {
+			if (!process.waitFor(10, TimeUnit.SECONDS)) {
 				process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
 			}
 		}
@@ -156,6 +162,25 @@ public final class Topologies {
 		processes.values().forEach(Process::destroy);
 		List.copyOf(processes.keySet()).forEach(this::stop);
 		kafka.destroy();
+	}
+
+	/** Processes of an earlier test JVM that was killed before it could stop them. */
+	private void killLeftovers() {
+		Path pids = logs.resolve("pids");
+		try {
+			if (Files.exists(pids)) {
+				for (String line : Files.readAllLines(pids)) {
+					if (!line.isBlank()) {
+						ProcessHandle.of(Long.parseLong(line.trim())).filter(handle -> handle.info().command()
+								.map(command -> command.contains("java")).orElse(false)).ifPresent(ProcessHandle::destroyForcibly);
+					}
+				}
+				Files.delete(pids);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	static int freePort() {
