@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -52,7 +52,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * listeners are idempotent.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("microposts.kafka.bootstrap")
+@ConditionalOnExpression("!'${microposts.kafka.bootstrap:}'.isBlank()")
 class KafkaEvents {
 
 	static final String TYPE_HEADER = "microposts_event_type";
