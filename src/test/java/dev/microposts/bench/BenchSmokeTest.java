@@ -1,0 +1,43 @@
+package dev.microposts.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.microposts.MicroPostsApplication;
+
+/** A few seconds of the real benchmark against the monolith: the report comes out, with no errors. */
+@SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "MICROPOSTS_DATA_DIR=target/test-data/bench-${random.uuid}",
+				"logging.level.dev.microposts.access=warn" })
+class BenchSmokeTest {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void aQuickRunProducesTheReportWithoutErrors() throws Exception {
+		Path dir = Path.of("target", "bench-smoke");
+		Map<String, Object> result = Bench.run(Map.of("url", "http://127.0.0.1:" + port, "topology", "monolith-h2",
+				"quick", "true", "pids", Long.toString(ProcessHandle.current().pid())));
+		Bench.write(dir.resolve("monolith-h2.json"), result);
+		var scenarios = (Map<String, Map<String, Object>>) result.get("scenarios");
+		assertThat(scenarios).containsOnlyKeys("read-one", "compose", "mix");
+		scenarios.forEach((name, figures) -> {
+			assertThat(((Number) figures.get("errors")).longValue()).as(name + " errors").isZero();
+			assertThat(((Number) figures.get("completed")).longValue()).as(name).isPositive();
+		});
+		assertThat(((Number) result.get("cpu_seconds_per_1000_requests")).doubleValue()).isPositive();
+
+		Report.write(dir, dir.resolve("report.md"), dir.resolve("report.svg"));
+		assertThat(Files.readString(dir.resolve("report.md"))).contains("| monolith-h2 |");
+		assertThat(Files.readString(dir.resolve("report.svg"))).startsWith("<svg");
+	}
+}

@@ -1,0 +1,69 @@
+package dev.microposts.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class ReportTests {
+
+	@Test
+	void percentilesComeFromTheHistogramInMilliseconds() {
+		Histogram micros = new Histogram(60_000_000, 3);
+		for (int i = 1; i <= 1000; i++) {
+			micros.recordValue(i * 1000L);
+		}
+		OpenLoop.Summary summary = OpenLoop.Summary.of(micros);
+		assertThat(summary.p50()).isCloseTo(500, within(1.0));
+		assertThat(summary.p90()).isCloseTo(900, within(1.0));
+		assertThat(summary.p99()).isCloseTo(990, within(1.0));
+		assertThat(summary.p999()).isCloseTo(999, within(1.0));
+		assertThat(summary.max()).isCloseTo(1000, within(1.0));
+		assertThat(summary.count()).isEqualTo(1000);
+	}
+
+	@Test
+	void throughputCountsOnlySuccessesPerSecond() {
+		var result = new OpenLoop.Result("mix", 100, 10, 1000, 990, new TreeMap<>(Map.of(200, 990L, 503, 10L)),
+				new Histogram(3));
+		assertThat(result.throughput()).isEqualTo(99.0);
+		assertThat(result.errors()).isEqualTo(10);
+		assertThat(result.errorRate()).isEqualTo(0.01);
+	}
+
+	@Test
+	void ratiosAndCostsAreRelativeToTheMonolith() {
+		assertThat(Report.ratio(50, 200)).isEqualTo(0.25);
+		assertThat(Report.ratio(1, 0)).isNaN();
+		assertThat(Report.perThousand(3.0, 6000)).isEqualTo(0.5);
+		assertThat(Report.perThousand(3.0, 0)).isNaN();
+		assertThat(Report.fmt(Double.NaN, 2)).isEqualTo("–");
+	}
+
+	@Test
+	void theReportShowsEveryTopologyWithItsRatio() {
+		JsonNode monolith = result("monolith-h2", 1000, 2.0);
+		JsonNode micro = result("microservices", 600, 3.0);
+		String markdown = Report.markdown(List.of(monolith, micro), "chart.svg");
+		assertThat(markdown).contains("| monolith-h2 | 1000 | 1.00 |").contains("| microservices | 600 | 0.60 |")
+				.contains("![latency and capacity per topology](chart.svg)");
+		assertThat(Chart.svg(List.of(monolith, micro))).startsWith("<svg").contains("microservices").endsWith("</svg>\n");
+	}
+
+	private static JsonNode result(String topology, double mixMax, double p50) {
+		var scenario = Map.of("rate", 300, "throughput", 300, "errors", 0, "p50_ms", p50, "p90_ms", p50 * 2, "p99_ms",
+				p50 * 4, "p999_ms", p50 * 8);
+		var out = Map.of("topology", topology, "scenarios",
+				Map.of("read-one", scenario, "compose", scenario, "mix", scenario), "max",
+				Map.of("mix", Map.of("throughput", mixMax, "p99_ms", 9.0), "read-one", Map.of("throughput", mixMax * 3)),
+				"cpu_seconds_per_1000_requests", 0.5, "peak_rss_mib", 400.0, "processes", 1, "propagation",
+				Map.of("p50_ms", 10.0, "p99_ms", 20.0, "max_ms", 30.0));
+		return BenchClient.JSON.valueToTree(out);
+	}
+}
