@@ -113,6 +113,8 @@ public final class Bench {
 		out.put("requests", requests);
 		out.put("cpu_seconds_per_1000_requests", Report.perThousand(cpuSeconds, requests));
 		out.put("peak_rss_mib", ProcessStats.peakRssMiB(pids));
+		out.put("sample_micropost", client.base() + "/api/users/" + dataset.users().get(0) + "/collection/"
+				+ data.postsByUser().get(0)[0]);
 		out.put("processes", pids.size());
 		return out;
 	}
