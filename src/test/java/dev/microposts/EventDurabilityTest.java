@@ -3,7 +3,6 @@ package dev.microposts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
@@ -54,11 +53,8 @@ class EventDurabilityTest {
 				.single();
 	}
 
-	private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-		Instant deadline = Instant.now().plus(timeout);
-		while (!condition.getAsBoolean()) {
-			assertThat(Instant.now()).as("condition within " + timeout).isBefore(deadline);
-			Thread.sleep(50);
-		}
+	private static void await(Duration timeout, BooleanSupplier condition) {
+		org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+				.until(condition::getAsBoolean);
 	}
 }

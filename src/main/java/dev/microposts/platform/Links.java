@@ -1,5 +1,7 @@
 package dev.microposts.platform;
 
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
@@ -14,9 +16,23 @@ public final class Links {
 	private Links() {
 	}
 
-	/** The public base URL of the current request, without a trailing slash. */
+	private static final String BASE_ATTRIBUTE = Links.class.getName() + ".base";
+
+	/**
+	 * The public base URL of the current request, without a trailing slash; worked out once per
+	 * request (a list of microposts needs it for every item).
+	 */
 	public static String base() {
-		return ServletUriComponentsBuilder.fromCurrentContextPath().replaceQuery(null).build().toUriString();
+		var attributes = RequestContextHolder.getRequestAttributes();
+		Object cached = attributes == null ? null : attributes.getAttribute(BASE_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+		if (cached instanceof String base) {
+			return base;
+		}
+		String base = ServletUriComponentsBuilder.fromCurrentContextPath().replaceQuery(null).build().toUriString();
+		if (attributes != null) {
+			attributes.setAttribute(BASE_ATTRIBUTE, base, RequestAttributes.SCOPE_REQUEST);
+		}
+		return base;
 	}
 
 	public static String user(String username) {

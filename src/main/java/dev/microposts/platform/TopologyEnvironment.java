@@ -77,7 +77,7 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
 					"false");
 			settings.put("springdoc.cache.disabled", "true");
 		}
-		settings.putIfAbsent("spring.http.clients.connect-timeout", "500ms");
+		settings.putIfAbsent("spring.http.clients.connect-timeout", "1s");
 		settings.putIfAbsent("spring.http.clients.read-timeout", "30s");
 
 		String kafka = environment.getProperty("microposts.kafka.bootstrap");

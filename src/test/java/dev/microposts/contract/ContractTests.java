@@ -48,20 +48,10 @@ public abstract class ContractTests {
 		assertThat(fields).contains(field);
 	}
 
+	/** The contract's consistency window: others see a write within 2 seconds. */
 	static void eventually(String what, BooleanSupplier condition) {
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(2));
-		while (!condition.getAsBoolean()) {
-			if (Instant.now().isAfter(deadline)) {
-				throw new AssertionError("not within 2 seconds: " + what);
-			}
-			try {
-				Thread.sleep(25);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
+		org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(25))
+				.until(condition::getAsBoolean);
 	}
 
 	static List<Long> ids(Response response) {

@@ -98,13 +98,9 @@ class KafkaBrokerOutageTest {
 				.single();
 	}
 
-	private static void await(Duration timeout, java.util.function.BooleanSupplier condition)
-			throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("condition within " + timeout).isLessThan(deadline);
-			Thread.sleep(200);
-		}
+	private static void await(Duration timeout, java.util.function.BooleanSupplier condition) {
+		org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+				.until(condition::getAsBoolean);
 	}
 
 }

@@ -84,11 +84,8 @@ class KafkaDuplicateDeliveryTest {
 		}
 	}
 
-	private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("condition within 20 seconds").isLessThan(deadline);
-			Thread.sleep(100);
-		}
+	private static void await(java.util.function.BooleanSupplier condition) {
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+				.until(condition::getAsBoolean);
 	}
 }

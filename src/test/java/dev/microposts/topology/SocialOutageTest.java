@@ -64,22 +64,16 @@ class SocialOutageTest {
 	}
 
 	private static void awaitTimelineContains(Api api, String owner, long id) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-		while (System.nanoTime() < deadline) {
-			Response timeline = api.get("/api/users/" + owner + "/timeline");
-			assertThat(timeline.status()).isEqualTo(200);
-			for (var item : timeline.json()) {
-				if (item.get("id").asLong() == id) {
-					return;
-				}
-			}
-			try {
-				Thread.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		throw new AssertionError("micropost " + id + " did not reach " + owner + "'s timeline within 2 seconds");
+		org.awaitility.Awaitility.await("micropost " + id + " in " + owner + "'s timeline").atMost(Duration.ofSeconds(2))
+				.pollInterval(Duration.ofMillis(50)).until(() -> {
+					Response timeline = api.get("/api/users/" + owner + "/timeline");
+					assertThat(timeline.status()).isEqualTo(200);
+					for (var item : timeline.json()) {
+						if (item.get("id").asLong() == id) {
+							return true;
+						}
+					}
+					return false;
+				});
 	}
 }
