@@ -41,6 +41,7 @@ public class RequestIds extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String id = accept(request.getHeader(HEADER));
 		response.setHeader(HEADER, id);
+		response.setHeader("X-Content-Type-Options", "nosniff");
 		request.setAttribute(MDC_KEY, id);
 		MDC.put(MDC_KEY, id);
 		long started = System.nanoTime();

@@ -76,6 +76,9 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
 			settings.put("spring.cloud.gateway.server.webmvc.x-forwarded-request-headers-filter.port-enabled",
 					"false");
 			settings.put("springdoc.cache.disabled", "true");
+			// http.server.requests already times every proxied request; a second timer per request
+			// for the router's call to the module costs a tenth of the hop (docs/BENCHMARKS.md)
+			settings.put("management.observations.enable.http.client.requests", "false");
 		}
 		settings.putIfAbsent("spring.http.clients.connect-timeout", "1s");
 		settings.putIfAbsent("spring.http.clients.read-timeout", "30s");

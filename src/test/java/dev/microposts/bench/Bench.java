@@ -98,6 +98,10 @@ public final class Bench {
 			max.put(name, best == null ? Map.of("rate", 0) : describe(best));
 		}
 		double cpuSeconds = ProcessStats.cpuSeconds(pids) - cpuBefore;
+		String sample = client.base() + "/api/users/" + dataset.users().get(0) + "/collection/"
+				+ data.postsByUser().get(0)[0];
+		Map<String, Object> ceiling = Ceiling.measure(sample, quick ? 2 : 10);
+		log(topology + ": read-one ceiling " + ceiling);
 		Histogram propagation = workload.propagation(probes, Duration.ofSeconds(5));
 		OpenLoop.Summary spread = OpenLoop.Summary.of(propagation);
 		log(topology + ": propagation " + spread);
@@ -111,13 +115,13 @@ public final class Bench {
 		out.put("load_seconds", loadSeconds);
 		out.put("scenarios", scenarios);
 		out.put("max", max);
+		out.put("ceiling", Map.of("read-one", ceiling));
 		out.put("propagation", describe(spread));
 		out.put("cpu_seconds", cpuSeconds);
 		out.put("requests", requests);
 		out.put("cpu_seconds_per_1000_requests", Report.perThousand(cpuSeconds, requests));
 		out.put("peak_rss_mib", ProcessStats.peakRssMiB(pids));
-		out.put("sample_micropost", client.base() + "/api/users/" + dataset.users().get(0) + "/collection/"
-				+ data.postsByUser().get(0)[0]);
+		out.put("sample_micropost", sample);
 		out.put("processes", pids.size());
 		return out;
 	}
@@ -131,10 +135,13 @@ public final class Bench {
 		OpenLoop.Result best = OpenLoop.max("read-one", client, () -> client.get(path), 500, 1.3, 100_000, step,
 				Double.parseDouble(options.getOrDefault("p99-bound-ms", "100")), 1024,
 				result -> log("nginx: max " + line(result)));
+		Map<String, Object> ceiling = Ceiling.measure(client.base() + path, step.toSeconds() < 5 ? 2 : 10);
+		log("nginx: read-one ceiling " + ceiling);
 		Map<String, Object> out = new LinkedHashMap<>();
 		out.put("topology", "nginx-static");
 		out.put("machine", Machine.describe());
 		out.put("max", Map.of("read-one", best == null ? Map.of("rate", 0) : describe(best)));
+		out.put("ceiling", Map.of("read-one", ceiling));
 		return out;
 	}
 

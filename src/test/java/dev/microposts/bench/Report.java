@@ -108,6 +108,20 @@ final class Report {
 					fmt(ratio(readOne, value(nginx, "max", "read-one", "throughput")), 3)));
 		}
 
+		if (results.stream().anyMatch(r -> !Double.isNaN(value(r, "ceiling", "read-one", "throughput")))) {
+			md.append("\n### Read-one ceiling (wrk: native closed-loop client, 2 threads, ").append(Ceiling.CONNECTIONS)
+					.append(" connections)\n\n");
+			md.append("| topology | read-one req/s | × monolith | × nginx | errors |\n");
+			md.append("|---|---|---|---|---|\n");
+			for (JsonNode r : results) {
+				double ceiling = value(r, "ceiling", "read-one", "throughput");
+				md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |\n", r.get("topology").stringValue(),
+						fmt(ceiling, 0), fmt(ratio(ceiling, value(base, "ceiling", "read-one", "throughput")), 2),
+						fmt(ratio(ceiling, value(nginx, "ceiling", "read-one", "throughput")), 3),
+						fmt(value(r, "ceiling", "read-one", "errors"), 0)));
+			}
+		}
+
 		md.append("\n### Cost and propagation\n\n");
 		md.append("| topology | processes | CPU-s per 1,000 requests | × monolith | peak RSS MiB | × monolith | propagation p50 ms | p99 ms | max ms |\n");
 		md.append("|---|---|---|---|---|---|---|---|---|\n");
@@ -126,9 +140,13 @@ final class Report {
 		JsonNode routed = find(results, "routed-monolith");
 		if (routed != null && base != null) {
 			md.append(String.format(Locale.ROOT,
-					"\nThe router in front of the monolith adds %s ms to the mix p50 (%s → %s ms) at the same offered rate.\n",
+					"\nThe router in front of the monolith adds %s ms to the mix p50 (%s → %s ms) and %s ms to the "
+							+ "read-one p50 (%s → %s ms) at the same offered rates.\n",
 					fmt(value(routed, "scenarios", "mix", "p50_ms") - value(base, "scenarios", "mix", "p50_ms"), 2),
-					fmt(value(base, "scenarios", "mix", "p50_ms"), 2), fmt(value(routed, "scenarios", "mix", "p50_ms"), 2)));
+					fmt(value(base, "scenarios", "mix", "p50_ms"), 2), fmt(value(routed, "scenarios", "mix", "p50_ms"), 2),
+					fmt(value(routed, "scenarios", "read-one", "p50_ms") - value(base, "scenarios", "read-one", "p50_ms"), 2),
+					fmt(value(base, "scenarios", "read-one", "p50_ms"), 2),
+					fmt(value(routed, "scenarios", "read-one", "p50_ms"), 2)));
 		}
 		md.append("\n![latency and capacity per topology](").append(chartName).append(")\n");
 		return md.toString();

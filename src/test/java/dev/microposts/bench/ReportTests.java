@@ -56,6 +56,36 @@ class ReportTests {
 		assertThat(Chart.svg(List.of(monolith, micro))).startsWith("<svg").contains("microservices").endsWith("</svg>\n");
 	}
 
+	@Test
+	void theCeilingComesFromWrksReportWithEveryErrorCounted() {
+		String report = """
+				Running 10s test @ http://127.0.0.1:8080/api/users/u/collection/1
+				  2 threads and 32 connections
+				  Thread Stats   Avg      Stdev     Max   +/- Stdev
+				    Latency     1.56ms    1.10ms  22.48ms   88.12%
+				  213400 requests in 10.01s, 120.13MB read
+				  Socket errors: connect 0, read 2, write 0, timeout 1
+				  Non-2xx or 3xx responses: 7
+				Requests/sec:  21319.41
+				Transfer/sec:     12.00MB
+				""";
+		var ceiling = Ceiling.parse(report);
+		assertThat(ceiling).containsEntry("throughput", 21319.41).containsEntry("completed", 213400L)
+				.containsEntry("errors", 10L);
+		assertThat(Ceiling.parse("Requests/sec: 100.5\n")).containsEntry("errors", 0L);
+	}
+
+	@Test
+	void theCeilingTableSetsEachTopologyBesideNginx() {
+		var nginx = BenchClient.JSON.valueToTree(Map.of("topology", "nginx-static", "ceiling",
+				Map.of("read-one", Map.of("throughput", 80000.0, "errors", 0))));
+		var monolith = (tools.jackson.databind.node.ObjectNode) result("monolith-h2", 1000, 2.0);
+		monolith.set("ceiling", BenchClient.JSON.valueToTree(Map.of("read-one", Map.of("throughput", 20000.0, "errors", 0))));
+		String markdown = Report.markdown(List.of(monolith, (JsonNode) nginx), "chart.svg");
+		assertThat(markdown).contains("### Read-one ceiling").contains("| monolith-h2 | 20000 | 1.00 | 0.250 | 0 |")
+				.contains("| nginx-static | 80000 | 4.00 | 1.000 | 0 |");
+	}
+
 	private static JsonNode result(String topology, double mixMax, double p50) {
 		var scenario = Map.of("rate", 300, "throughput", 300, "errors", 0, "p50_ms", p50, "p90_ms", p50 * 2, "p99_ms",
 				p50 * 4, "p999_ms", p50 * 8);

@@ -375,6 +375,18 @@ public abstract class ContractTests {
 	}
 
 	@Test
+	void anonymousReadsAndAuthenticatedWritesForbidContentSniffing() {
+		String a = api().register("sniff");
+		String token = api().token(a);
+		Response read = api().get("/api/users/" + a + "/collection");
+		Response write = api().post("/api/users/" + a + "/collection", token, Api.json("text", "hi"));
+		Response problem = api().get("/api/users/" + Api.uniqueName("ghost"));
+		for (Response response : List.of(read, write, problem)) {
+			assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+		}
+	}
+
+	@Test
 	void errorsComeInTheContractsOrder() {
 		String a = api().register("ord");
 		String b = api().register("ordb");
