@@ -18,6 +18,8 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * run    --url URL --topology NAME --out FILE [--pids 1,2] [--users 1000] [--posts 20] [--seconds 20]
  *        [--step-seconds 10] [--p99-bound-ms 100] [--propagation 100] [--quick]
+ * large  --url URL --topology NAME --out FILE [--users 100000] [--posts 10] [--seconds 20] [--rate 200]
+ *        (the large profile: loads 1,000,000 microposts, then measures home-timeline reads only)
  * static --url URL --path /file --out FILE [--step-seconds 10]     (the nginx baseline: read-one max)
  * report --in DIR --out FILE.md --chart FILE.svg                    (all results of DIR in one report)
  * </pre>
@@ -32,6 +34,7 @@ public final class Bench {
 		Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
 		switch (args.length == 0 ? "" : args[0]) {
 			case "run" -> write(Path.of(options.get("out")), run(options));
+			case "large" -> write(Path.of(options.get("out")), large(options));
 			case "static" -> write(Path.of(options.get("out")), staticBaseline(options));
 			case "report" -> Report.write(Path.of(options.get("in")), Path.of(options.get("out")),
 					Path.of(options.get("chart")));
@@ -76,8 +79,9 @@ public final class Bench {
 		fixedRate.put("read-one", workload.readOne());
 		fixedRate.put("compose", workload.compose());
 		fixedRate.put("mix", workload.mix());
+		fixedRate.put("timeline", workload.timeline());
 		Map<String, Double> rates = Map.of("read-one", quick ? 50.0 : 500.0, "compose", quick ? 20.0 : 100.0, "mix",
-				quick ? 50.0 : 300.0);
+				quick ? 50.0 : 300.0, "timeline", quick ? 50.0 : TIMELINE_RATE);
 		for (var scenario : fixedRate.entrySet()) {
 			OpenLoop.Result result = OpenLoop.run(scenario.getKey(), client, scenario.getValue(),
 					rates.get(scenario.getKey()), fixed, 512);
@@ -123,6 +127,44 @@ public final class Bench {
 		out.put("peak_rss_mib", ProcessStats.peakRssMiB(pids));
 		out.put("sample_micropost", sample);
 		out.put("processes", pids.size());
+		return out;
+	}
+
+	/** The offered rate of the home-timeline scenario, the same in both profiles. */
+	static final double TIMELINE_RATE = 200;
+
+	/**
+	 * The large profile: 100,000 users, 1,000,000 microposts, the same generator and loader; then
+	 * home-timeline reads at the rate of the default profile's timeline scenario, so the two p99s
+	 * show whether the read grows with the data.
+	 */
+	static Map<String, Object> large(Map<String, String> options) throws Exception {
+		int users = Integer.parseInt(options.getOrDefault("users", "100000"));
+		int posts = Integer.parseInt(options.getOrDefault("posts", "10"));
+		Duration fixed = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
+		double rate = Double.parseDouble(options.getOrDefault("rate", String.valueOf(TIMELINE_RATE)));
+		String topology = options.getOrDefault("topology", "unnamed");
+		BenchClient client = new BenchClient(options.get("url"), 4);
+		Dataset dataset = Dataset.generate(users, Math.min(40, users / 4.0), posts, 42);
+		log(topology + ": loading " + users + " users, " + dataset.follows().size() + " follows, " + (long) users * posts
+				+ " microposts");
+		long started = System.nanoTime();
+		DatasetLoader.Loaded data = new DatasetLoader(client, 16).load(dataset);
+		double loadSeconds = (System.nanoTime() - started) / 1e9;
+		log(topology + ": loaded in " + Math.round(loadSeconds) + " s");
+		Workload workload = new Workload(client, data, 7);
+		OpenLoop.run("warm-up", client, workload.timeline(), rate, Duration.ofSeconds(10), 256);
+		OpenLoop.Result timeline = OpenLoop.run("timeline", client, workload.timeline(), rate, fixed, 512);
+		log(topology + ": " + line(timeline));
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put("topology", topology);
+		out.put("profile", "large");
+		out.put("machine", Machine.describe());
+		out.put("users", users);
+		out.put("follows", dataset.follows().size());
+		out.put("microposts", (long) users * posts);
+		out.put("load_seconds", loadSeconds);
+		out.put("scenarios", Map.of("timeline", describe(timeline)));
 		return out;
 	}
 

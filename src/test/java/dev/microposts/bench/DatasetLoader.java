@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -30,7 +31,7 @@ final class DatasetLoader {
 		int users = dataset.users().size();
 		String[] tokens = new String[users];
 		long[][] posts = new long[users][dataset.postsPerUser()];
-		parallel(users, i -> {
+		parallel("users", users, i -> {
 			String name = dataset.users().get(i);
 			client.call(client.post("/api/users", null, BenchClient.json("username", name, "password", Dataset.PASSWORD)),
 					201, 409);
@@ -39,12 +40,12 @@ final class DatasetLoader {
 		});
 		// follows before posts: the timelines then fill by fan-out on write, as in production
 		List<int[]> edges = dataset.follows();
-		parallel(edges.size(), e -> {
+		parallel("follows", edges.size(), e -> {
 			int[] edge = edges.get(e);
 			client.call(client.post("/api/users/" + dataset.users().get(edge[0]) + "/following", tokens[edge[0]],
 					BenchClient.json("username", dataset.users().get(edge[1]))), 201, 200);
 		});
-		parallel(users * dataset.postsPerUser(), n -> {
+		parallel("microposts", users * dataset.postsPerUser(), n -> {
 			int user = n / dataset.postsPerUser();
 			int index = n % dataset.postsPerUser();
 			posts[user][index] = client.call(client.post("/api/users/" + dataset.users().get(user) + "/collection",
@@ -57,27 +58,38 @@ final class DatasetLoader {
 		return new Loaded(dataset, tokens, postsByUser);
 	}
 
-	private void parallel(int count, IntConsumer task) throws Exception {
+	/**
+	 * Runs {@code task(0..count-1)} on {@code parallelism} threads, logging progress every tenth;
+	 * fails with the first error after all have run.
+	 */
+	private void parallel(String what, int count, IntConsumer task) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+		AtomicInteger next = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		var failures = ConcurrentHashMap.<Throwable>newKeySet();
+		int tenth = Math.max(1, count / 10);
 		try {
-			var failures = ConcurrentHashMap.<Throwable>newKeySet();
-			List<Future<?>> futures = new ArrayList<>();
-			for (int i = 0; i < count; i++) {
-				int n = i;
-				futures.add(pool.submit(() -> {
-					try {
-						task.accept(n);
-					}
-					catch (RuntimeException ex) {
-						failures.add(ex);
+			List<Future<?>> workers = new ArrayList<>();
+			for (int w = 0; w < parallelism; w++) {
+				workers.add(pool.submit(() -> {
+					for (int n = next.getAndIncrement(); n < count; n = next.getAndIncrement()) {
+						try {
+							task.accept(n);
+						}
+						catch (RuntimeException ex) {
+							failures.add(ex);
+						}
+						if (count >= 100_000 && done.incrementAndGet() % tenth == 0) {
+							Bench.log("  " + what + ": " + done.get() + " of " + count);
+						}
 					}
 				}));
 			}
-			for (Future<?> future : futures) {
-				future.get();
+			for (Future<?> worker : workers) {
+				worker.get();
 			}
 			if (!failures.isEmpty()) {
-				throw new IllegalStateException(failures.size() + " requests failed while loading, e.g. "
+				throw new IllegalStateException(failures.size() + " requests failed while loading " + what + ", e.g. "
 						+ failures.iterator().next().getMessage());
 			}
 		}

@@ -43,7 +43,7 @@ final class Report {
 		results.sort((a, b) -> Integer.compare(rank(a), rank(b)));
 		Files.createDirectories(markdown.toAbsolutePath().getParent());
 		Files.writeString(markdown, markdown(results, chart.getFileName().toString()));
-		Files.writeString(chart, Chart.svg(results));
+		Files.writeString(chart, Chart.svg(results.stream().filter(r -> !isLarge(r)).toList()));
 	}
 
 	private static int rank(JsonNode result) {
@@ -51,7 +51,14 @@ final class Report {
 		return index < 0 ? ORDER.size() : index;
 	}
 
-	static String markdown(List<JsonNode> results, String chartName) {
+	/** A result of the large profile (only the timeline scenario, shown in its own table). */
+	static boolean isLarge(JsonNode result) {
+		return result.has("profile") && result.get("profile").stringValue().equals("large");
+	}
+
+	static String markdown(List<JsonNode> all, String chartName) {
+		List<JsonNode> results = all.stream().filter(r -> !isLarge(r)).toList();
+		List<JsonNode> large = all.stream().filter(Report::isLarge).toList();
 		JsonNode base = find(results, BASELINE);
 		JsonNode nginx = find(results, "nginx-static");
 		JsonNode machine = results.isEmpty() ? null : results.get(0).get("machine");
@@ -72,8 +79,8 @@ final class Report {
 		}
 
 		md.append("### Latency at a fixed offered rate (open loop, ms)\n\n");
-		md.append("| topology | read-one p50 | read-one p99 | compose p50 | compose p99 | mix p50 | mix p90 | mix p99 | mix p99.9 | errors |\n");
-		md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+		md.append("| topology | read-one p50 | read-one p99 | compose p50 | compose p99 | mix p50 | mix p90 | mix p99 | mix p99.9 | timeline p50 | timeline p99 | errors |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (JsonNode r : results) {
 			if (!r.has("scenarios")) {
 				continue;
@@ -83,16 +90,18 @@ final class Report {
 			for (JsonNode scenario : s) {
 				errors += scenario.get("errors").asLong();
 			}
-			md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n",
+			md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n",
 					r.get("topology").stringValue(), num(s, "read-one", "p50_ms"), num(s, "read-one", "p99_ms"),
 					num(s, "compose", "p50_ms"), num(s, "compose", "p99_ms"), num(s, "mix", "p50_ms"),
-					num(s, "mix", "p90_ms"), num(s, "mix", "p99_ms"), num(s, "mix", "p999_ms"), errors));
+					num(s, "mix", "p90_ms"), num(s, "mix", "p99_ms"), num(s, "mix", "p999_ms"),
+					num(s, "timeline", "p50_ms"), num(s, "timeline", "p99_ms"), errors));
 		}
 		if (first != null) {
 			JsonNode s = first.get("scenarios");
-			md.append(String.format(Locale.ROOT, "\nOffered rates: read-one %.0f/s, compose %.0f/s, mix %.0f/s.\n",
+			md.append(String.format(Locale.ROOT,
+					"\nOffered rates: read-one %.0f/s, compose %.0f/s, mix %.0f/s, timeline (home timeline, limit=10) %s/s.\n",
 					s.get("read-one").get("rate").asDouble(), s.get("compose").get("rate").asDouble(),
-					s.get("mix").get("rate").asDouble()));
+					s.get("mix").get("rate").asDouble(), fmt(value(s, "timeline", "rate"), 0)));
 		}
 
 		md.append("\n### Highest sustainable rate (p99 within the bound, under 0.1% errors)\n\n");
@@ -147,6 +156,24 @@ final class Report {
 					fmt(value(routed, "scenarios", "read-one", "p50_ms") - value(base, "scenarios", "read-one", "p50_ms"), 2),
 					fmt(value(base, "scenarios", "read-one", "p50_ms"), 2),
 					fmt(value(routed, "scenarios", "read-one", "p50_ms"), 2)));
+		}
+		for (JsonNode r : large) {
+			String topology = r.get("topology").stringValue();
+			JsonNode small = find(results, topology.replaceFirst("-large$", ""));
+			md.append("\n### Home timeline read as the data grows (").append(topology)
+					.append(", the same offered rate)\n\n");
+			md.append("| profile | users | follows | microposts | load s | timeline p50 ms | p99 ms | p99 × default profile | errors |\n");
+			md.append("|---|---|---|---|---|---|---|---|---|\n");
+			double smallP99 = value(small, "scenarios", "timeline", "p99_ms");
+			for (JsonNode row : small == null ? List.of(r) : List.of(small, r)) {
+				md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+						isLarge(row) ? "large" : "default", fmt(value(row, "users"), 0), fmt(value(row, "follows"), 0),
+						fmt(value(row, "microposts"), 0), fmt(value(row, "load_seconds"), 0),
+						fmt(value(row, "scenarios", "timeline", "p50_ms"), 2),
+						fmt(value(row, "scenarios", "timeline", "p99_ms"), 2),
+						fmt(ratio(value(row, "scenarios", "timeline", "p99_ms"), smallP99), 2),
+						fmt(value(row, "scenarios", "timeline", "errors"), 0)));
+			}
 		}
 		md.append("\n![latency and capacity per topology](").append(chartName).append(")\n");
 		return md.toString();

@@ -86,11 +86,25 @@ class ReportTests {
 				.contains("| nginx-static | 80000 | 4.00 | 1.000 | 0 |");
 	}
 
+	@Test
+	void theLargeProfileIsSetBesideTheDefaultProfileOfItsTopology() {
+		JsonNode postgres = result("monolith-postgres", 1000, 2.0);
+		var timeline = Map.of("rate", 200, "throughput", 200, "errors", 0, "p50_ms", 1.5, "p99_ms", 6.0);
+		JsonNode large = BenchClient.JSON.valueToTree(Map.of("topology", "monolith-postgres-large", "profile", "large",
+				"users", 100000, "follows", 4000000, "microposts", 1000000, "load_seconds", 1800.0, "scenarios",
+				Map.of("timeline", timeline)));
+		String markdown = Report.markdown(List.of(postgres, large), "chart.svg");
+		assertThat(markdown).contains("### Home timeline read as the data grows (monolith-postgres-large")
+				.contains("| default | – | – | – | – | 2.00 | 8.00 | 1.00 | 0 |")
+				.contains("| large | 100000 | 4000000 | 1000000 | 1800 | 1.50 | 6.00 | 0.75 | 0 |")
+				.doesNotContain("| monolith-postgres-large |");
+	}
+
 	private static JsonNode result(String topology, double mixMax, double p50) {
 		var scenario = Map.of("rate", 300, "throughput", 300, "errors", 0, "p50_ms", p50, "p90_ms", p50 * 2, "p99_ms",
 				p50 * 4, "p999_ms", p50 * 8);
 		var out = Map.of("topology", topology, "scenarios",
-				Map.of("read-one", scenario, "compose", scenario, "mix", scenario), "max",
+				Map.of("read-one", scenario, "compose", scenario, "mix", scenario, "timeline", scenario), "max",
 				Map.of("mix", Map.of("throughput", mixMax, "p99_ms", 9.0), "read-one", Map.of("throughput", mixMax * 3)),
 				"cpu_seconds_per_1000_requests", 0.5, "peak_rss_mib", 400.0, "processes", 1, "propagation",
 				Map.of("p50_ms", 10.0, "p99_ms", 20.0, "max_ms", 30.0));

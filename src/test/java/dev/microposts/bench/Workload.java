@@ -50,6 +50,11 @@ final class Workload {
 		};
 	}
 
+	/** A home timeline read ({@code limit=10}) of any user. */
+	Supplier<HttpRequest> timeline() {
+		return () -> client.get("/api/users/" + name(anyUser()) + "/timeline?limit=10");
+	}
+
 	/** 60% home timeline reads, 30% collection reads (limit=10), 10% composes. */
 	Supplier<HttpRequest> mix() {
 		Supplier<HttpRequest> compose = compose();
