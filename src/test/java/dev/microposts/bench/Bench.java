@@ -153,7 +153,8 @@ public final class Bench {
 		double loadSeconds = (System.nanoTime() - started) / 1e9;
 		log(topology + ": loaded in " + Math.round(loadSeconds) + " s");
 		Workload workload = new Workload(client, data, 7);
-		OpenLoop.run("warm-up", client, workload.timeline(), rate, Duration.ofSeconds(10), 256);
+		Duration warmUp = fixed.compareTo(Duration.ofSeconds(10)) < 0 ? fixed : Duration.ofSeconds(10);
+		OpenLoop.run("warm-up", client, workload.timeline(), rate, warmUp, 256);
 		OpenLoop.Result timeline = OpenLoop.run("timeline", client, workload.timeline(), rate, fixed, 512);
 		log(topology + ": " + line(timeline));
 		Map<String, Object> out = new LinkedHashMap<>();
