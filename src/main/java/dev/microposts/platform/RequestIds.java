@@ -29,7 +29,8 @@ public class RequestIds extends OncePerRequestFilter {
 	public static final String MDC_KEY = "requestId";
 	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 	/** One line per request, with its id; {@code LOGGING_LEVEL_DEV_MICROPOSTS_ACCESS=warn} turns it off. */
-	private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger("dev.microposts.access");
+	static final String ACCESS_LOGGER = "dev.microposts.access";
+	private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger(ACCESS_LOGGER);
 
 	/** The caller's id when it is 1..128 characters of {@code A-Z a-z 0-9 . _ -}, else a new one. */
 	public static String accept(String candidate) {
