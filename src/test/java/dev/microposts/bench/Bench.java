@@ -19,6 +19,7 @@ import org.HdrHistogram.Histogram;
  * run    --url URL --topology NAME --out FILE [--pids 1,2] [--users 1000] [--posts 20] [--seconds 20]
  *        [--step-seconds 10] [--p99-bound-ms 100] [--propagation 100] [--quick]
  * large  --url URL --topology NAME --out FILE [--users 100000] [--posts 10] [--seconds 20] [--rate 200]
+ *        [--loaded]  (the dataset is already loaded: measure only)
  *        (the large profile: loads 1,000,000 microposts, then measures home-timeline reads only)
  * static --url URL --path /file --out FILE [--step-seconds 10]     (the nginx baseline: read-one max)
  * report --in DIR --out FILE.md --chart FILE.svg                    (all results of DIR in one report)
@@ -149,7 +150,10 @@ public final class Bench {
 		log(topology + ": loading " + users + " users, " + dataset.follows().size() + " follows, " + (long) users * posts
 				+ " microposts");
 		long started = System.nanoTime();
-		DatasetLoader.Loaded data = new DatasetLoader(client, 16).load(dataset);
+		// --loaded: the dataset is already in the topology (an earlier run); only reads follow
+		DatasetLoader.Loaded data = options.containsKey("loaded")
+				? new DatasetLoader.Loaded(dataset, new String[users], List.of())
+				: new DatasetLoader(client, 16).load(dataset);
 		double loadSeconds = (System.nanoTime() - started) / 1e9;
 		log(topology + ": loaded in " + Math.round(loadSeconds) + " s");
 		Workload workload = new Workload(client, data, 7);

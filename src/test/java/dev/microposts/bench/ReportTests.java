@@ -87,17 +87,23 @@ class ReportTests {
 	}
 
 	@Test
-	void theLargeProfileIsSetBesideTheDefaultProfileOfItsTopology() {
+	void theGrowthTableSetsEachSizeBesideTheSmallest() {
 		JsonNode postgres = result("monolith-postgres", 1000, 2.0);
-		var timeline = Map.of("rate", 200, "throughput", 200, "errors", 0, "p50_ms", 1.5, "p99_ms", 6.0);
-		JsonNode large = BenchClient.JSON.valueToTree(Map.of("topology", "monolith-postgres-large", "profile", "large",
-				"users", 100000, "follows", 4000000, "microposts", 1000000, "load_seconds", 1800.0, "scenarios",
-				Map.of("timeline", timeline)));
-		String markdown = Report.markdown(List.of(postgres, large), "chart.svg");
+		JsonNode small = growth(1000, 41607, 20000, 8.0);
+		JsonNode large = growth(100000, 4000000, 1000000, 6.0);
+		String markdown = Report.markdown(List.of(postgres, large, small), "chart.svg");
 		assertThat(markdown).contains("### Home timeline read as the data grows (monolith-postgres-large")
-				.contains("| default | – | – | – | – | 2.00 | 8.00 | 1.00 | 0 |")
-				.contains("| large | 100000 | 4000000 | 1000000 | 1800 | 1.50 | 6.00 | 0.75 | 0 |")
+				.contains("| 1000 | 41607 | 20000 | 60 | 1.50 | 8.00 | 1.00 | 0 |")
+				.contains("| 100000 | 4000000 | 1000000 | 60 | 1.50 | 6.00 | 0.75 | 0 |")
 				.doesNotContain("| monolith-postgres-large |");
+		assertThat(markdown.indexOf("| 1000 | 41607")).isLessThan(markdown.indexOf("| 100000 |"));
+	}
+
+	private static JsonNode growth(int users, int follows, int microposts, double p99) {
+		var timeline = Map.of("rate", 200, "throughput", 200, "errors", 0, "p50_ms", 1.5, "p99_ms", p99);
+		return BenchClient.JSON.valueToTree(Map.of("topology", "monolith-postgres-large", "profile", "large", "users",
+				users, "follows", follows, "microposts", microposts, "load_seconds", 60.0, "scenarios",
+				Map.of("timeline", timeline)));
 	}
 
 	private static JsonNode result(String topology, double mixMax, double p50) {
