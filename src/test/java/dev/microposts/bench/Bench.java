@@ -12,16 +12,20 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The benchmark's command line.
  * <pre>
  * run    --url URL --topology NAME --out FILE [--pids 1,2] [--users 1000] [--posts 20] [--seconds 20]
- *        [--step-seconds 10] [--p99-bound-ms 100] [--propagation 100] [--quick]
+ *        [--step-seconds 10] [--p99-bound-ms 100] [--refine 2] [--propagation 100] [--quick]
  * large  --url URL --topology NAME --out FILE [--users 100000] [--posts 10] [--seconds 20] [--rate 200]
- *        [--loaded]  (the dataset is already loaded: measure only)
+ *        [--loaded BULK.json]  (the dataset was loaded by bulk, which wrote BULK.json: measure only)
  *        (the large profile: loads 1,000,000 microposts, then measures home-timeline reads only)
- * static --url URL --path /file --out FILE [--step-seconds 10]     (the nginx baseline: read-one max)
+ * bulk   --out FILE [--users 100000] [--posts 10] [--parallelism 4]
+ *        (loads the same dataset in-process through the modules' services, into the database the
+ *        MICROPOSTS_* environment configures; no server may be running on it)
+ * static --url URL --path /file --out FILE [--step-seconds 10] [--refine 2]  (the nginx baseline: read-one max)
  * report --in DIR --out FILE.md --chart FILE.svg                    (all results of DIR in one report)
  * </pre>
  * Every figure goes to a JSON file; {@link Report} turns the files of one run into the report.
@@ -36,6 +40,7 @@ public final class Bench {
 		switch (args.length == 0 ? "" : args[0]) {
 			case "run" -> write(Path.of(options.get("out")), run(options));
 			case "large" -> write(Path.of(options.get("out")), large(options));
+			case "bulk" -> write(Path.of(options.get("out")), bulk(options));
 			case "static" -> write(Path.of(options.get("out")), staticBaseline(options));
 			case "report" -> Report.write(Path.of(options.get("in")), Path.of(options.get("out")),
 					Path.of(options.get("chart")));
@@ -55,6 +60,7 @@ public final class Bench {
 		Duration step = Duration.ofSeconds(Long.parseLong(options.getOrDefault("step-seconds", quick ? "1" : "10")));
 		double bound = Double.parseDouble(options.getOrDefault("p99-bound-ms", "100"));
 		int probes = Integer.parseInt(options.getOrDefault("propagation", quick ? "10" : "100"));
+		int refinements = Integer.parseInt(options.getOrDefault("refine", quick ? "1" : "2"));
 		List<Long> pids = pids(options.get("pids"));
 		String topology = options.getOrDefault("topology", "unnamed");
 
@@ -95,7 +101,7 @@ public final class Bench {
 			Supplier<java.net.http.HttpRequest> next = name.equals("mix") ? workload.mix() : workload.readOne();
 			List<OpenLoop.Result> steps = new ArrayList<>();
 			OpenLoop.Result best = OpenLoop.max(name, client, next, quick ? 50 : 200, 1.3, quick ? 100 : 20_000, step,
-					bound, 1024, result -> {
+					bound, 1024, refinements, result -> {
 						steps.add(result);
 						log(topology + ": max " + line(result));
 					});
@@ -149,13 +155,25 @@ public final class Bench {
 		Dataset dataset = Dataset.generate(users, Math.min(40, users / 4.0), posts, 42);
 		log(topology + ": loading " + users + " users, " + dataset.follows().size() + " follows, " + (long) users * posts
 				+ " microposts");
-		long started = System.nanoTime();
-		// --loaded: the dataset is already in the topology (an earlier run); only reads follow
-		DatasetLoader.Loaded data = options.containsKey("loaded")
-				? new DatasetLoader.Loaded(dataset, new String[users], List.of())
-				: new DatasetLoader(client, 16).load(dataset);
-		double loadSeconds = (System.nanoTime() - started) / 1e9;
-		log(topology + ": loaded in " + Math.round(loadSeconds) + " s");
+		DatasetLoader.Loaded data;
+		double loadSeconds;
+		String loader;
+		if (options.containsKey("loaded")) {
+			JsonNode bulk = BenchClient.JSON.readTree(Path.of(options.get("loaded")).toFile());
+			if (bulk.path("users").asInt() != users || bulk.path("microposts").asLong() != (long) users * posts) {
+				throw new IllegalArgumentException(options.get("loaded") + " is of another dataset");
+			}
+			data = new DatasetLoader.Loaded(dataset, new String[users], List.of());
+			loadSeconds = bulk.path("load_seconds").asDouble();
+			loader = bulk.path("loader").asString();
+		}
+		else {
+			long started = System.nanoTime();
+			data = new DatasetLoader(client, 16).load(dataset);
+			loadSeconds = (System.nanoTime() - started) / 1e9;
+			loader = "the public API";
+		}
+		log(topology + ": loaded in " + Math.round(loadSeconds) + " s (" + loader + ")");
 		Workload workload = new Workload(client, data, 7);
 		Duration warmUp = fixed.compareTo(Duration.ofSeconds(10)) < 0 ? fixed : Duration.ofSeconds(10);
 		OpenLoop.run("warm-up", client, workload.timeline(), rate, warmUp, 256);
@@ -169,8 +187,21 @@ public final class Bench {
 		out.put("follows", dataset.follows().size());
 		out.put("microposts", (long) users * posts);
 		out.put("load_seconds", loadSeconds);
+		out.put("loader", loader);
 		out.put("scenarios", Map.of("timeline", describe(timeline)));
 		return out;
+	}
+
+	/** The large profile's dataset (or another size of it), loaded in-process by {@link BulkLoader}. */
+	static Map<String, Object> bulk(Map<String, String> options) throws Exception {
+		int users = Integer.parseInt(options.getOrDefault("users", "100000"));
+		int posts = Integer.parseInt(options.getOrDefault("posts", "10"));
+		Dataset dataset = Dataset.generate(users, Math.min(40, users / 4.0), posts, 42);
+		log("bulk: loading " + users + " users, " + dataset.follows().size() + " follows, " + (long) users * posts
+				+ " microposts");
+		Map<String, Object> loaded = BulkLoader.load(dataset, Integer.parseInt(options.getOrDefault("parallelism", "4")));
+		log("bulk: loaded in " + Math.round((double) loaded.get("load_seconds")) + " s");
+		return loaded;
 	}
 
 	/** The nginx baseline: the same response bytes as read-one, served from a file, at max rate. */
@@ -181,7 +212,7 @@ public final class Bench {
 		OpenLoop.run("warm-up", client, () -> client.get(path), 500, Duration.ofSeconds(3), 256);
 		OpenLoop.Result best = OpenLoop.max("read-one", client, () -> client.get(path), 500, 1.3, 100_000, step,
 				Double.parseDouble(options.getOrDefault("p99-bound-ms", "100")), 1024,
-				result -> log("nginx: max " + line(result)));
+				Integer.parseInt(options.getOrDefault("refine", "2")), result -> log("nginx: max " + line(result)));
 		Map<String, Object> ceiling = Ceiling.measure(client.base() + path, step.toSeconds() < 5 ? 2 : 10);
 		log("nginx: read-one ceiling " + ceiling);
 		Map<String, Object> out = new LinkedHashMap<>();

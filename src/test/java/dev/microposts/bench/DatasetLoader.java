@@ -59,10 +59,15 @@ final class DatasetLoader {
 	}
 
 	/**
-	 * Runs {@code task(0..count-1)} on {@code parallelism} threads, logging progress every tenth;
+	 * Runs {@code task(0..count-1)} on this loader's threads, logging progress every tenth;
 	 * fails with the first error after all have run.
 	 */
 	private void parallel(String what, int count, IntConsumer task) throws Exception {
+		parallel(what, count, parallelism, task);
+	}
+
+	/** {@link #parallel(String, int, IntConsumer)} on {@code parallelism} threads. */
+	static void parallel(String what, int count, int parallelism, IntConsumer task) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(parallelism);
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger done = new AtomicInteger();

@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoublePredicate;
 import java.util.function.Supplier;
 
 import org.HdrHistogram.ConcurrentHistogram;
@@ -112,22 +113,50 @@ final class OpenLoop {
 
 	/**
 	 * Steps the offered rate up (by {@code factor}) until p99 exceeds {@code p99BoundMs} or more
-	 * than 0.1% of requests fail, and returns the last step that held.
+	 * than 0.1% of requests fail, then halves the gap between the last step that held and the
+	 * first that did not {@code refinements} times; returns the highest rate that held.
 	 */
 	static Result max(String scenario, BenchClient client, Supplier<HttpRequest> next, double startRate,
-			double factor, double maxRate, Duration step, double p99BoundMs, int maxInFlight,
+			double factor, double maxRate, Duration step, double p99BoundMs, int maxInFlight, int refinements,
 			java.util.function.Consumer<Result> progress) {
-		Result best = null;
-		for (double rate = startRate; rate <= maxRate; rate *= factor) {
+		Result[] best = { null };
+		search(startRate, factor, maxRate, refinements, rate -> {
 			Result result = run(scenario, client, next, rate, step, maxInFlight);
 			progress.accept(result);
 			boolean held = result.summary().p99() <= p99BoundMs && result.errorRate() <= 0.001
 					&& result.throughput() >= rate * 0.95;
-			if (!held) {
+			if (held && (best[0] == null || rate > best[0].offeredRate())) {
+				best[0] = result;
+			}
+			return held;
+		});
+		return best[0];
+	}
+
+	/**
+	 * The rate search of {@link #max}: geometric steps from {@code startRate} while {@code holds},
+	 * then {@code refinements} geometric bisections between the last rate that held and the first
+	 * that did not. Returns the highest rate that held, or 0 when even the first did not.
+	 */
+	static double search(double startRate, double factor, double maxRate, int refinements, DoublePredicate holds) {
+		double held = 0;
+		double failed = 0;
+		for (double rate = startRate; rate <= maxRate; rate *= factor) {
+			if (!holds.test(rate)) {
+				failed = rate;
 				break;
 			}
-			best = result;
+			held = rate;
 		}
-		return best;
+		for (int i = 0; i < refinements && held > 0 && failed > 0; i++) {
+			double rate = Math.sqrt(held * failed);
+			if (holds.test(rate)) {
+				held = rate;
+			}
+			else {
+				failed = rate;
+			}
+		}
+		return held;
 	}
 }

@@ -29,6 +29,27 @@ class ReportTests {
 	}
 
 	@Test
+	void maxSearchStepsUpThenBisectsBetweenTheLastRateThatHeldAndTheFirstThatDidNot() {
+		List<Double> tried = new java.util.ArrayList<>();
+		double found = OpenLoop.search(200, 1.3, 20_000, 2, rate -> {
+			tried.add(rate);
+			return rate <= 800;
+		});
+		// 200, 260, 338, 439.4, 571.2, 742.6 held; 965.4 did not; then 846.7 (no), 792.9 (yes)
+		assertThat(tried).hasSize(9);
+		assertThat(found).isCloseTo(792.9, within(0.1));
+		assertThat(found / 800).isGreaterThan(1 / Math.pow(1.3, 0.25));
+	}
+
+	@Test
+	void maxSearchReportsNothingWhenTheFirstRateFailsAndStopsAtTheCeiling() {
+		assertThat(OpenLoop.search(200, 1.3, 20_000, 2, rate -> false)).isZero();
+		List<Double> tried = new java.util.ArrayList<>();
+		assertThat(OpenLoop.search(50, 2, 100, 2, rate -> tried.add(rate))).isEqualTo(100);
+		assertThat(tried).containsExactly(50.0, 100.0);
+	}
+
+	@Test
 	void throughputCountsOnlySuccessesPerSecond() {
 		var result = new OpenLoop.Result("mix", 100, 10, 1000, 990, new TreeMap<>(Map.of(200, 990L, 503, 10L)),
 				new Histogram(3));
