@@ -106,11 +106,17 @@ class Timelines {
 				+ "(SELECT post_id FROM timeline_posts WHERE author = ?)").params(follower, followee).update();
 	}
 
-	/** A home timeline page: newest first, below the cursor. */
+	/**
+	 * A home timeline page: newest first, below the cursor. The page's entries are picked first
+	 * (one range of the owner's index) and only they are joined to their microposts: written as
+	 * one join with the limit outside, PostgreSQL with fresh statistics merge-joins the owner's
+	 * entries against all microposts from the newest down, a scan that grows with the table.
+	 */
 	List<Micropost> read(String owner, long before, int limit) {
-		return jdbc.sql("SELECT p.post_id, p.author, p.text, p.referenced, p.created_at FROM timeline_entries e "
-				+ "JOIN timeline_posts p ON p.post_id = e.post_id WHERE e.owner = ? AND e.post_id < ? "
-				+ "ORDER BY e.post_id DESC LIMIT ?").params(owner, before, limit).query(Timelines::map).list();
+		return jdbc.sql("SELECT p.post_id, p.author, p.text, p.referenced, p.created_at FROM "
+				+ "(SELECT post_id FROM timeline_entries WHERE owner = ? AND post_id < ? ORDER BY post_id DESC LIMIT ?) e "
+				+ "JOIN timeline_posts p ON p.post_id = e.post_id ORDER BY p.post_id DESC")
+				.params(owner, before, limit).query(Timelines::map).list();
 	}
 
 	private static Micropost map(ResultSet rs, int row) throws SQLException {
