@@ -113,11 +113,12 @@ class Timelines {
 	 * entries against all microposts from the newest down, a scan that grows with the table.
 	 */
 	List<Micropost> read(String owner, long before, int limit) {
-		return jdbc.sql("SELECT p.post_id, p.author, p.text, p.referenced, p.created_at FROM "
-				+ "(SELECT post_id FROM timeline_entries WHERE owner = ? AND post_id < ? ORDER BY post_id DESC LIMIT ?) e "
-				+ "JOIN timeline_posts p ON p.post_id = e.post_id ORDER BY p.post_id DESC")
-				.params(owner, before, limit).query(Timelines::map).list();
+		return jdbc.sql(READ).params(owner, before, limit).query(Timelines::map).list();
 	}
+
+	static final String READ = "SELECT p.post_id, p.author, p.text, p.referenced, p.created_at FROM "
+			+ "(SELECT post_id FROM timeline_entries WHERE owner = ? AND post_id < ? ORDER BY post_id DESC LIMIT ?) e "
+			+ "JOIN timeline_posts p ON p.post_id = e.post_id ORDER BY p.post_id DESC";
 
 	private static Micropost map(ResultSet rs, int row) throws SQLException {
 		return new Micropost(rs.getLong("post_id"), rs.getString("author"), rs.getString("text"),

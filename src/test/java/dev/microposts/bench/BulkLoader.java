@@ -1,9 +1,11 @@
 package dev.microposts.bench;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,11 +36,13 @@ final class BulkLoader {
 	/** {@code args}: application arguments ({@code --name=value}) over the environment's settings. */
 	static Map<String, Object> load(Dataset dataset, int parallelism, String... args) throws Exception {
 		SpringApplication application = new SpringApplication(MicroPostsApplication.class);
-		application.setDefaultProperties(Map.of("server.port", "0", "logging.level.root", "warn",
-				"logging.level.dev.microposts.bench", "info"));
+		// no port of its own, so the loader may run beside a server, and only warnings in its output
+		// (arguments outrank every other setting)
+		String[] arguments = Stream.concat(Stream.of("--server.port=0", "--logging.level.root=warn"), Arrays.stream(args))
+				.toArray(String[]::new);
 		long begun = System.nanoTime();
 		long started = begun;
-		try (ConfigurableApplicationContext context = application.run(args)) {
+		try (ConfigurableApplicationContext context = application.run(arguments)) {
 			started = phase("the application started", 0, started);
 			AccountsImport accounts = new AccountsImport(context);
 			SocialImport social = new SocialImport(context);

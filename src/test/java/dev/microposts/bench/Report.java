@@ -61,7 +61,7 @@ final class Report {
 		List<JsonNode> large = all.stream().filter(Report::isLarge).toList();
 		JsonNode base = find(results, BASELINE);
 		JsonNode nginx = find(results, "nginx-static");
-		JsonNode machine = results.isEmpty() ? null : results.get(0).get("machine");
+		JsonNode machine = all.isEmpty() ? null : all.get(0).get("machine");
 		StringBuilder md = new StringBuilder();
 		md.append("Run of ").append(LocalDate.now()).append(" on ");
 		if (machine != null) {
@@ -162,7 +162,9 @@ final class Report {
 					.sorted((a, b) -> Double.compare(value(a, "microposts"), value(b, "microposts"))).toList();
 			double smallest = value(sizes.get(0), "scenarios", "timeline", "p99_ms");
 			md.append("\n### Home timeline read as the data grows (").append(sizes.get(0).get("topology").stringValue())
-					.append(": each size loaded into an empty database, then the same reads at the same rate)\n\n");
+					.append(": each size loaded into an empty database")
+					.append(sizes.get(0).has("loader") ? " (loader: " + sizes.get(0).get("loader").stringValue() + ")" : "")
+					.append(", then the same reads at the same rate)\n\n");
 			md.append("| users | follows | microposts | load s | timeline p50 ms | p99 ms | p99 × smallest | errors |\n");
 			md.append("|---|---|---|---|---|---|---|---|\n");
 			for (JsonNode row : sizes) {
