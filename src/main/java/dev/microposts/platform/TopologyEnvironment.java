@@ -30,6 +30,15 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class TopologyEnvironment implements EnvironmentPostProcessor {
 
+	private static final String GATEWAY = String.join(",",
+			"org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration",
+			"org.springframework.cloud.gateway.server.mvc.GatewayMvcClassPathWarningAutoConfiguration",
+			"org.springframework.cloud.gateway.server.mvc.filter.FilterAutoConfiguration",
+			"org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctionAutoConfiguration",
+			"org.springframework.cloud.gateway.server.mvc.handler.GatewayMultipartAutoConfiguration",
+			"org.springframework.cloud.gateway.server.mvc.predicate.PredicateAutoConfiguration",
+			"org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> settings = new HashMap<>();
@@ -75,10 +84,19 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
 			settings.put("spring.cloud.gateway.server.webmvc.forwarded-request-headers-filter.enabled", "false");
 			settings.put("spring.cloud.gateway.server.webmvc.x-forwarded-request-headers-filter.port-enabled",
 					"false");
+			// no route is weighted: the filter that computes weights per request has nothing to do
+			settings.put("spring.cloud.gateway.server.webmvc.weight-calculator-filter.enabled", "false");
 			settings.put("springdoc.cache.disabled", "true");
 			// http.server.requests already times every proxied request; a second timer per request
 			// for the router's call to the module costs a tenth of the hop (docs/BENCHMARKS.md)
 			settings.put("management.observations.enable.http.client.requests", "false");
+		}
+		else if (!local.contains("router")) {
+			// Spring Cloud Gateway is the router's: without it, a module process would still run every
+			// request through the Gateway's servlet filters (weight calculator, form) and route table
+			// (its enabled=false leaves the other Gateway auto-configurations wanting its beans)
+			String excluded = environment.getProperty("spring.autoconfigure.exclude", "");
+			settings.put("spring.autoconfigure.exclude", (excluded.isBlank() ? "" : excluded + ",") + GATEWAY);
 		}
 		settings.putIfAbsent("spring.http.clients.connect-timeout", "1s");
 		settings.putIfAbsent("spring.http.clients.read-timeout", "30s");
