@@ -32,6 +32,7 @@ class PostService implements Posts {
 	}
 
 	@Override
+	@Transactional(readOnly = true) // its own transaction, also when the caller has none (the timeline's backfill)
 	public List<Micropost> recentBy(String author, int limit) {
 		return microposts.byAuthor(author, Long.MAX_VALUE, limit);
 	}

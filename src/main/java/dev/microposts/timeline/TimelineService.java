@@ -3,6 +3,7 @@ package dev.microposts.timeline;
 import java.util.List;
 
 import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -61,15 +62,25 @@ class TimelineService {
 		timelines.deletePost(event.micropostId());
 	}
 
-	@ApplicationModuleListener
+	/**
+	 * Runs outside a transaction, so a listener thread holds at most one connection at a time:
+	 * inside one (as a module listener is by default) the edge's own transaction took a second
+	 * connection, and as many listeners as the pool has connections, each holding one and waiting
+	 * for another, stalled the process until the pool's timeout (found by the benchmark under a
+	 * burst of follows); nor is a connection held while the posts module is asked over HTTP.
+	 */
+	@ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
 	void on(Followed event) {
 		// commit the edge first: a micropost created from now on fans out to the follower, and one
 		// created before is found by the backfill below, so none falls between the two
 		ownTransaction.executeWithoutResult(status -> timelines.saveFollow(event.follower(), event.followee()));
-		for (Micropost post : posts.recentBy(event.followee(), BACKFILL)) {
-			timelines.savePost(post);
-			timelines.addEntry(event.follower(), post.id());
-		}
+		List<Micropost> recent = posts.recentBy(event.followee(), BACKFILL);
+		ownTransaction.executeWithoutResult(status -> {
+			for (Micropost post : recent) {
+				timelines.savePost(post);
+				timelines.addEntry(event.follower(), post.id());
+			}
+		});
 	}
 
 	@ApplicationModuleListener

@@ -35,7 +35,19 @@ public final class Bench {
 	private Bench() {
 	}
 
-	public static void main(String[] args) throws Exception {
+	public static void main(String[] args) {
+		try {
+			command(args);
+		}
+		catch (Throwable failure) {
+			// the HTTP client's and the executors' threads would keep a failed run's JVM alive
+			failure.printStackTrace();
+			System.exit(1);
+		}
+		System.exit(0);
+	}
+
+	private static void command(String[] args) throws Exception {
 		Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
 		switch (args.length == 0 ? "" : args[0]) {
 			case "run" -> write(Path.of(options.get("out")), run(options));
@@ -49,7 +61,6 @@ public final class Bench {
 				System.exit(2);
 			}
 		}
-		System.exit(0);
 	}
 
 	static Map<String, Object> run(Map<String, String> options) throws Exception {
