@@ -24,16 +24,14 @@ import dev.microposts.posts.Posts;
 import dev.microposts.social.Followed;
 
 /**
- * A burst of follows handled by more listener threads than the pool has connections, and more
- * follows than the listeners' queue holds: each backfill must arrive. None may wait for a second
- * connection while holding one (that stalled every listener until the pool's timeout), and none
- * may be rejected by the full queue (it waited for the periodic redelivery).
+ * A burst of follows handled by more listener threads than the pool has connections: each
+ * backfill must finish, none may wait for a second connection while holding one (that stalled
+ * every listener until the pool's timeout, and the follows' backfills failed).
  */
 @ApplicationModuleTest
 @TestPropertySource(properties = { "MICROPOSTS_DATA_DIR=target/test-data/follow-burst-${random.uuid}",
 		"spring.datasource.hikari.maximum-pool-size=3", "spring.datasource.hikari.connection-timeout=1000",
 		"spring.task.execution.pool.core-size=12", "spring.task.execution.pool.max-size=12",
-		"spring.task.execution.pool.queue-capacity=4",
 		"microposts.events.redeliver-after=PT10M" })
 class TimelineFollowBurstTests {
 
