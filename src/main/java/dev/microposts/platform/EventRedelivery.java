@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.modulith.events.IncompleteEventPublications;
+import org.springframework.modulith.events.FailedEventPublications;
+import org.springframework.modulith.events.ResubmissionOptions;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -14,29 +15,37 @@ import org.springframework.stereotype.Component;
  * Delivers again every event publication whose listener failed (a database or broker hiccup),
  * without waiting for a restart: the registry keeps each publication until its listener
  * completes, so this turns "recorded" into "delivered at least once". Listeners are idempotent.
+ * <p>
+ * Only failed publications are resubmitted, at most a batch per round and a bounded number at a
+ * time: resubmitting every incomplete one also resubmitted those still waiting in the listeners'
+ * queue or still running, so a backlog grew itself (the microservices benchmark's loading).
+ * Publications that neither complete nor fail (their process stopped) are marked failed by the
+ * registry's staleness monitor ({@code spring.modulith.events.staleness.*}) and then come here.
  */
 @Component
 class EventRedelivery {
 
 	private static final Logger log = LoggerFactory.getLogger(EventRedelivery.class);
 
-	private final IncompleteEventPublications incomplete;
-	private final Duration minimumAge;
+	private final FailedEventPublications failed;
+	private final ResubmissionOptions options;
 
-	EventRedelivery(IncompleteEventPublications incomplete,
-			@Value("${microposts.events.redeliver-after:PT30S}") Duration minimumAge) {
-		this.incomplete = incomplete;
-		this.minimumAge = minimumAge;
+	EventRedelivery(FailedEventPublications failed,
+			@Value("${microposts.events.redeliver-after:PT10S}") Duration minimumAge,
+			@Value("${microposts.events.redeliver-batch:100}") int batch) {
+		this.failed = failed;
+		this.options = ResubmissionOptions.defaults().withMinAge(minimumAge).withBatchSize(batch)
+			.withMaxInFlight(batch);
 	}
 
 	@Scheduled(fixedDelayString = "${microposts.events.redeliver-every:PT15S}",
 			initialDelayString = "${microposts.events.redeliver-every:PT15S}")
 	void redeliver() {
 		try {
-			incomplete.resubmitIncompletePublicationsOlderThan(minimumAge);
+			failed.resubmit(options);
 		}
 		catch (RuntimeException ex) {
-			log.warn("Could not redeliver incomplete event publications: {}", ex.getMessage());
+			log.warn("Could not redeliver failed event publications: {}", ex.getMessage());
 		}
 	}
 }

@@ -1,0 +1,107 @@
+package dev.microposts.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.microposts.MicroPostsApplication;
+
+/**
+ * The periodic redelivery delivers again what failed, and only that: a listener still at work on
+ * a publication older than the redelivery age is not handed the same event a second time.
+ */
+@SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "MICROPOSTS_DATA_DIR=target/test-data/redelivery-${random.uuid}",
+				"microposts.events.redeliver-after=PT0.2S", "microposts.events.redeliver-every=PT0.2S" })
+@Import(EventRedeliveryTests.Config.class)
+class EventRedeliveryTests {
+
+	record SlowWork(String id) {
+	}
+
+	record FlakyWork(String id) {
+	}
+
+	static class Listeners {
+
+		final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+		@ApplicationModuleListener
+		void on(SlowWork work) throws InterruptedException {
+			calls.computeIfAbsent(work.id(), id -> new AtomicInteger()).incrementAndGet();
+			Thread.sleep(3_000);
+		}
+
+		@ApplicationModuleListener
+		void on(FlakyWork work) {
+			if (calls.computeIfAbsent(work.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
+				throw new IllegalStateException("first attempt fails");
+			}
+		}
+
+		int calls(String id) {
+			AtomicInteger count = calls.get(id);
+			return count == null ? 0 : count.get();
+		}
+	}
+
+	@TestConfiguration
+	static class Config {
+
+		@Bean
+		Listeners testListeners() {
+			return new Listeners();
+		}
+	}
+
+	@Autowired
+	Listeners listeners;
+
+	@Autowired
+	ApplicationEventPublisher events;
+
+	@Autowired
+	TransactionTemplate transaction;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Test
+	void aListenerStillAtWorkIsNotHandedTheSameEventAgain() throws InterruptedException {
+		transaction.executeWithoutResult(status -> events.publishEvent(new SlowWork("slow-1")));
+		await().atMost(Duration.ofSeconds(5)).until(() -> listeners.calls("slow-1") == 1);
+		Thread.sleep(2_000); // ten redelivery rounds while the first delivery still runs
+		assertThat(listeners.calls("slow-1")).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> incomplete(SlowWork.class) == 0);
+		assertThat(listeners.calls("slow-1")).isEqualTo(1);
+	}
+
+	@Test
+	void aListenerThatFailedIsHandedTheEventAgain() {
+		transaction.executeWithoutResult(status -> events.publishEvent(new FlakyWork("flaky-1")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> listeners.calls("flaky-1") == 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> incomplete(FlakyWork.class) == 0);
+	}
+
+	private long incomplete(Class<?> type) {
+		return jdbc.sql("SELECT COUNT(*) FROM event_publication WHERE completion_date IS NULL AND event_type = ?")
+			.param(type.getName())
+			.query(Long.class)
+			.single();
+	}
+}
