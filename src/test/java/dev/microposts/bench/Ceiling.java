@@ -26,16 +26,41 @@ final class Ceiling {
 	private Ceiling() {
 	}
 
-	/** Warms the path up for a few seconds, then measures for {@code seconds}. */
+	/**
+	 * Warms the path up until its rate stops rising (a JVM on a small VM needs a minute or more of
+	 * load before its compiled code settles), then measures for {@code seconds}.
+	 */
 	static Map<String, Object> measure(String url, int seconds) {
 		try {
-			wrk(url, Math.max(2, seconds / 2));
-			return parse(wrk(url, seconds));
+			int round = Math.max(2, seconds / 2);
+			int warmed = warmUp(url, round, seconds >= 10 ? 18 : 2);
+			Map<String, Object> out = parse(wrk(url, seconds));
+			out.put("warm-up-seconds", warmed);
+			return out;
 		}
 		catch (IOException notInstalled) {
 			Bench.log("wrk is not installed: no read-one ceiling (" + notInstalled.getMessage() + ")");
 			return Map.of();
 		}
+	}
+
+	/** Runs rounds of load until one is no faster than the one before (3%); the seconds spent. */
+	private static int warmUp(String url, int round, int maxRounds) throws IOException {
+		double previous = 0;
+		int rounds = 0;
+		while (rounds < maxRounds) {
+			double rate = (double) parse(wrk(url, round)).get("throughput");
+			rounds++;
+			if (!stillRising(previous, rate)) {
+				break;
+			}
+			previous = rate;
+		}
+		return rounds * round;
+	}
+
+	static boolean stillRising(double previous, double rate) {
+		return rate > previous * 1.03;
 	}
 
 	/** The figures of one wrk report; errors are non-2xx answers plus socket errors. */

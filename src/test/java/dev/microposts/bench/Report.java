@@ -119,15 +119,16 @@ final class Report {
 
 		if (results.stream().anyMatch(r -> !Double.isNaN(value(r, "ceiling", "read-one", "throughput")))) {
 			md.append("\n### Read-one ceiling (wrk: native closed-loop client, 2 threads, ").append(Ceiling.CONNECTIONS)
-					.append(" connections)\n\n");
-			md.append("| topology | read-one req/s | × monolith | × nginx | errors |\n");
-			md.append("|---|---|---|---|---|\n");
+					.append(" connections; measured after warm-up rounds until the rate rose by under 3%)\n\n");
+			md.append("| topology | read-one req/s | × monolith | × nginx | errors | warm-up s |\n");
+			md.append("|---|---|---|---|---|---|\n");
 			for (JsonNode r : results) {
 				double ceiling = value(r, "ceiling", "read-one", "throughput");
-				md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |\n", r.get("topology").stringValue(),
+				md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |\n", r.get("topology").stringValue(),
 						fmt(ceiling, 0), fmt(ratio(ceiling, value(base, "ceiling", "read-one", "throughput")), 2),
 						fmt(ratio(ceiling, value(nginx, "ceiling", "read-one", "throughput")), 3),
-						fmt(value(r, "ceiling", "read-one", "errors"), 0)));
+						fmt(value(r, "ceiling", "read-one", "errors"), 0),
+						fmt(value(r, "ceiling", "read-one", "warm-up-seconds"), 0)));
 			}
 		}
 

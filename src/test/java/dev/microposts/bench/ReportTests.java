@@ -97,14 +97,23 @@ class ReportTests {
 	}
 
 	@Test
+	void theCeilingWarmsUpWhileTheRateStillRisesByMoreThanThreePercent() {
+		assertThat(Ceiling.stillRising(0, 9_000)).isTrue();
+		assertThat(Ceiling.stillRising(9_000, 9_400)).isTrue();
+		assertThat(Ceiling.stillRising(9_400, 9_600)).isFalse();
+		assertThat(Ceiling.stillRising(9_600, 9_100)).isFalse();
+	}
+
+	@Test
 	void theCeilingTableSetsEachTopologyBesideNginx() {
 		var nginx = BenchClient.JSON.valueToTree(Map.of("topology", "nginx-static", "ceiling",
 				Map.of("read-one", Map.of("throughput", 80000.0, "errors", 0))));
 		var monolith = (tools.jackson.databind.node.ObjectNode) result("monolith-h2", 1000, 2.0);
-		monolith.set("ceiling", BenchClient.JSON.valueToTree(Map.of("read-one", Map.of("throughput", 20000.0, "errors", 0))));
+		monolith.set("ceiling", BenchClient.JSON.valueToTree(
+				Map.of("read-one", Map.of("throughput", 20000.0, "errors", 0, "warm-up-seconds", 45))));
 		String markdown = Report.markdown(List.of(monolith, (JsonNode) nginx), "chart.svg");
-		assertThat(markdown).contains("### Read-one ceiling").contains("| monolith-h2 | 20000 | 1.00 | 0.250 | 0 |")
-				.contains("| nginx-static | 80000 | 4.00 | 1.000 | 0 |");
+		assertThat(markdown).contains("### Read-one ceiling").contains("| monolith-h2 | 20000 | 1.00 | 0.250 | 0 | 45 |")
+				.contains("| nginx-static | 80000 | 4.00 | 1.000 | 0 | – |");
 	}
 
 	@Test
