@@ -22,10 +22,12 @@ class Follows {
 	}
 
 	private final JdbcClient jdbc;
+	private final String skipDuplicate;
 
 	Follows(JdbcClient jdbc, DataSource dataSource) {
 		ModuleSchema.migrate(dataSource, "social");
 		this.jdbc = jdbc;
+		this.skipDuplicate = Sql.onConflictDoNothing(dataSource);
 	}
 
 	boolean exists(String follower, String followee) {
@@ -33,9 +35,13 @@ class Follows {
 				.params(follower, followee).query(Long.class).single() > 0;
 	}
 
-	void insert(String follower, String followee, Instant at) {
-		jdbc.sql("INSERT INTO social_follows (follower, followee, followed_at) VALUES (?, ?, ?)")
-				.params(follower, followee, Sql.timestamp(at)).update();
+	/**
+	 * Returns false when the edge exists (a concurrent follow of the same pair won): on H2 as a
+	 * duplicate-key error, on PostgreSQL as no row inserted, which leaves the transaction usable.
+	 */
+	boolean insert(String follower, String followee, Instant at) {
+		return jdbc.sql("INSERT INTO social_follows (follower, followee, followed_at) VALUES (?, ?, ?)" + skipDuplicate)
+				.params(follower, followee, Sql.timestamp(at)).update() == 1;
 	}
 
 	boolean delete(String follower, String followee) {

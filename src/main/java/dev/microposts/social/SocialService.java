@@ -46,7 +46,9 @@ class SocialService {
 			return false;
 		}
 		try {
-			follows.insert(follower, followee, clock.instant());
+			if (!follows.insert(follower, followee, clock.instant())) {
+				return false;
+			}
 		}
 		catch (DuplicateKeyException raced) {
 			return false;

@@ -17,59 +17,82 @@ import dev.microposts.posts.Micropost;
 
 /**
  * The timeline module's tables. Every write is idempotent, so an event delivered twice changes
- * nothing the second time. SQL is the portable subset of H2 and PostgreSQL.
+ * nothing the second time. SQL is the portable subset of H2 and PostgreSQL, and PostgreSQL's
+ * {@code ON CONFLICT DO NOTHING} where a write can race with a copy of itself.
  */
 @Repository
 @ConditionalOnModule("timeline")
 class Timelines {
 
 	private final JdbcClient jdbc;
+	/** Appended to every INSERT: a concurrent copy of the same row is skipped, not an error. */
+	private final String skipDuplicate;
 
 	Timelines(JdbcClient jdbc, DataSource dataSource) {
 		ModuleSchema.migrate(dataSource, "timeline");
 		this.jdbc = jdbc;
+		this.skipDuplicate = Sql.onConflictDoNothing(dataSource);
 	}
 
 	/** Stores or refreshes the copy of a micropost. */
 	void savePost(Micropost post) {
-		int updated = jdbc.sql("UPDATE timeline_posts SET text = ?, referenced = ? WHERE post_id = ?")
+		if (refresh(post) == 0 && insertPost(post) == 0) {
+			refresh(post); // a concurrent delivery inserted it first
+		}
+	}
+
+	private int refresh(Micropost post) {
+		return jdbc.sql("UPDATE timeline_posts SET text = ?, referenced = ? WHERE post_id = ?")
 				.params(post.text(), post.referenced(), post.id()).update();
-		if (updated == 0) {
-			try {
-				jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
-						+ "VALUES (?, ?, ?, ?, ?)")
-						.params(post.id(), post.author(), post.text(), post.referenced(),
-								Sql.timestamp(post.createdAt()))
-						.update();
-			}
-			catch (DuplicateKeyException concurrentCopy) {
-				savePost(post);
-			}
+	}
+
+	private int insertPost(Micropost post) {
+		try {
+			return jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
+					+ "VALUES (?, ?, ?, ?, ?)" + skipDuplicate)
+					.params(post.id(), post.author(), post.text(), post.referenced(), Sql.timestamp(post.createdAt()))
+					.update();
+		}
+		catch (DuplicateKeyException concurrentCopy) {
+			return 0;
 		}
 	}
 
 	/** Stores a copy unless one exists: a late creation event never overwrites a newer edit. */
 	void savePostIfAbsent(Micropost post) {
-		jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
-				+ "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) "
-				+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_posts WHERE post_id = ?)")
-				.params(post.id(), post.author(), post.text(), post.referenced(), Sql.timestamp(post.createdAt()),
-						post.id())
-				.update();
+		try {
+			jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
+					+ "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) "
+					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_posts WHERE post_id = ?)" + skipDuplicate)
+					.params(post.id(), post.author(), post.text(), post.referenced(), Sql.timestamp(post.createdAt()),
+							post.id())
+					.update();
+		}
+		catch (DuplicateKeyException concurrentCopy) {
+			// a concurrent delivery of the same event wrote it
+		}
 	}
 
 	/** Puts a micropost in its author's timeline and in those of the author's followers. */
 	void fanOut(long postId, String author) {
 		addEntry(author, postId);
-		jdbc.sql("INSERT INTO timeline_entries (owner, post_id) SELECT f.follower, ? FROM timeline_follows f "
-				+ "WHERE f.followee = ? AND NOT EXISTS (SELECT 1 FROM timeline_entries e "
-				+ "WHERE e.owner = f.follower AND e.post_id = ?)").params(postId, author, postId).update();
+		try {
+			jdbc.sql("INSERT INTO timeline_entries (owner, post_id) SELECT f.follower, ? FROM timeline_follows f "
+					+ "WHERE f.followee = ? AND NOT EXISTS (SELECT 1 FROM timeline_entries e "
+					+ "WHERE e.owner = f.follower AND e.post_id = ?)" + skipDuplicate)
+					.params(postId, author, postId).update();
+		}
+		catch (DuplicateKeyException concurrentCopy) {
+			// H2: a follow's backfill wrote one of these entries meanwhile; the statement was
+			// undone as a whole, so run it again: it now skips what exists
+			fanOut(postId, author);
+		}
 	}
 
 	void addEntry(String owner, long postId) {
 		try {
 			jdbc.sql("INSERT INTO timeline_entries (owner, post_id) SELECT ?, ? FROM (VALUES (1)) AS one(x) "
-					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_entries WHERE owner = ? AND post_id = ?)")
+					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_entries WHERE owner = ? AND post_id = ?)" + skipDuplicate)
 					.params(owner, postId, owner, postId).update();
 		}
 		catch (DuplicateKeyException alreadyThere) {
@@ -85,7 +108,7 @@ class Timelines {
 	void saveFollow(String follower, String followee) {
 		try {
 			jdbc.sql("INSERT INTO timeline_follows (follower, followee) SELECT ?, ? FROM (VALUES (1)) AS one(x) "
-					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_follows WHERE follower = ? AND followee = ?)")
+					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_follows WHERE follower = ? AND followee = ?)" + skipDuplicate)
 					.params(follower, followee, follower, followee).update();
 		}
 		catch (DuplicateKeyException alreadyThere) {
