@@ -1,6 +1,7 @@
 package dev.microposts.platform;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +33,11 @@ class EventRedelivery {
 	private static final Logger log = LoggerFactory.getLogger(EventRedelivery.class);
 
 	private final FailedEventPublications failed;
-	private final ThreadPoolTaskExecutor listeners;
+	private final Executor listeners;
 	private final Duration minimumAge;
 	private final int batch;
 
-	EventRedelivery(FailedEventPublications failed, @Qualifier("applicationTaskExecutor") ThreadPoolTaskExecutor listeners,
+	EventRedelivery(FailedEventPublications failed, @Qualifier("applicationTaskExecutor") Executor listeners,
 			@Value("${microposts.events.redeliver-after:PT10S}") Duration minimumAge,
 			@Value("${microposts.events.redeliver-batch:100}") int batch) {
 		this.failed = failed;
@@ -48,7 +49,8 @@ class EventRedelivery {
 	@Scheduled(fixedDelayString = "${microposts.events.redeliver-every:PT15S}",
 			initialDelayString = "${microposts.events.redeliver-every:PT15S}")
 	void redeliver() {
-		int room = Math.min(batch, listeners.getThreadPoolExecutor().getQueue().remainingCapacity());
+		int room = listeners instanceof ThreadPoolTaskExecutor pool
+				? Math.min(batch, pool.getThreadPoolExecutor().getQueue().remainingCapacity()) : batch;
 		if (room == 0) {
 			return; // the listeners are busy with a burst: what failed waits for the next round
 		}
