@@ -20,10 +20,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 import com.nimbusds.jose.jwk.RSAKey;
 
-import dev.microposts.platform.ApiProblem;
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.SecurityConfig;
-import dev.microposts.platform.Text;
+import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.security.SecurityConfig;
+import dev.microposts.platform.web.Text;
 
 /** Registration, login with throttling, and the local implementation of {@link Accounts}. */
 @Service

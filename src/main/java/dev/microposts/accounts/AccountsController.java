@@ -19,12 +19,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.microposts.platform.ApiProblem;
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.JsonBody;
-import dev.microposts.platform.Links;
-import dev.microposts.platform.Text;
-import dev.microposts.platform.Timestamps;
+import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.web.JsonBody;
+import dev.microposts.platform.web.Links;
+import dev.microposts.platform.web.Text;
+import dev.microposts.platform.web.Timestamps;
 
 @RestController
 @ConditionalOnModule("accounts")

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.topology.ConditionalOnModule;
 
 /**
  * Argon2id password hashes: salted, slow, and taking every byte of the password (no 72-byte

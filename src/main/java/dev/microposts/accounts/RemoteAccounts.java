@@ -8,9 +8,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.RemoteModules;
-import dev.microposts.platform.Text;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.RemoteModules;
+import dev.microposts.platform.web.Text;
 
 /**
  * {@link Accounts} over HTTP, for processes that do not run the accounts module. Users are never

@@ -26,8 +26,8 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.SecurityConfig;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.security.SecurityConfig;
 
 /**
  * The RS256 key that signs tokens. Given by {@code MICROPOSTS_JWT_PRIVATE_KEY} (a PKCS#8 PEM RSA

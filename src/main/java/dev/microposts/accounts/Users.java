@@ -8,9 +8,9 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.ModuleSchema;
-import dev.microposts.platform.Sql;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.jdbc.ModuleSchema;
+import dev.microposts.platform.jdbc.Sql;
 
 /** The accounts module's tables: users, failed logins and signing keys. */
 @Repository

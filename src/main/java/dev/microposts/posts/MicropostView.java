@@ -1,7 +1,7 @@
 package dev.microposts.posts;
 
-import dev.microposts.platform.Links;
-import dev.microposts.platform.Timestamps;
+import dev.microposts.platform.web.Links;
+import dev.microposts.platform.web.Timestamps;
 
 /**
  * A micropost as the public API shows it, wherever it is listed (collection, mentions, timeline):

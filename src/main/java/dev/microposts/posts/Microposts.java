@@ -12,9 +12,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.ModuleSchema;
-import dev.microposts.platform.Sql;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.jdbc.ModuleSchema;
+import dev.microposts.platform.jdbc.Sql;
 
 /** The posts module's table. Every list is newest first and reads one indexed range. */
 @Repository

@@ -26,12 +26,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.microposts.platform.ApiProblem;
-import dev.microposts.platform.Caller;
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.JsonBody;
-import dev.microposts.platform.Paging;
-import dev.microposts.platform.Text;
+import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.security.Caller;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.web.JsonBody;
+import dev.microposts.platform.web.Paging;
+import dev.microposts.platform.web.Text;
 
 /**
  * A user's collection and mentions. Checks run in the contract's order: authentication, then

@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.topology.ConditionalOnModule;
 
 /** The posts module's API for processes that bind {@link Posts} over HTTP ({@link RemotePosts}). */
 @RestController

@@ -6,8 +6,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.RemoteModules;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.RemoteModules;
 
 /** {@link Posts} over HTTP, for processes that do not run the posts module. */
 @Component

@@ -17,7 +17,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import org.springframework.stereotype.Component;
 
-import dev.microposts.platform.ConditionalOnModule;
+import dev.microposts.platform.topology.ConditionalOnModule;
 
 /**
  * The router's {@code /v3/api-docs}: the documents of the processes behind it, merged, so the

@@ -24,9 +24,9 @@ import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.Problem;
-import dev.microposts.platform.RequestIds;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.web.Problem;
+import dev.microposts.platform.web.RequestIds;
 
 /** The routes of the routing table, proxied with Spring Cloud Gateway (server-webmvc). */
 @Configuration(proxyBeanMethods = false)

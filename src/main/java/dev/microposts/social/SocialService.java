@@ -9,9 +9,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.ApiProblem;
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.Paging;
+import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.web.Paging;
 
 /** Following and unfollowing; each change of the graph publishes its event in the same transaction. */
 @Service

@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.Paging;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.web.Paging;
 import dev.microposts.posts.Micropost;
 import dev.microposts.posts.MicropostView;
 

@@ -10,9 +10,9 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.ApiProblem;
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.Paging;
+import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.web.Paging;
 import dev.microposts.posts.Micropost;
 import dev.microposts.posts.MicropostCreated;
 import dev.microposts.posts.MicropostDeleted;

@@ -10,9 +10,9 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import dev.microposts.platform.ConditionalOnModule;
-import dev.microposts.platform.ModuleSchema;
-import dev.microposts.platform.Sql;
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.jdbc.ModuleSchema;
+import dev.microposts.platform.jdbc.Sql;
 import dev.microposts.posts.Micropost;
 
 /**

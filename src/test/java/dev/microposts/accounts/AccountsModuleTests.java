@@ -9,7 +9,7 @@ import org.springframework.modulith.test.AssertablePublishedEvents;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.test.context.TestPropertySource;
 
-import dev.microposts.platform.ApiProblem;
+import dev.microposts.platform.web.ApiProblem;
 
 @ApplicationModuleTest
 @TestPropertySource(properties = "MICROPOSTS_DATA_DIR=target/test-data/module-accounts-${random.uuid}")

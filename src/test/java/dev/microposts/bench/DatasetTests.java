@@ -9,7 +9,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.microposts.platform.Text;
+import dev.microposts.platform.web.Text;
 
 class DatasetTests {
 

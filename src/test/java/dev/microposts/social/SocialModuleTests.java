@@ -12,7 +12,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.Paging;
+import dev.microposts.platform.web.Paging;
 
 @ApplicationModuleTest
 @TestPropertySource(properties = "MICROPOSTS_DATA_DIR=target/test-data/module-social-${random.uuid}")

@@ -18,7 +18,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.Paging;
+import dev.microposts.platform.web.Paging;
 import dev.microposts.posts.Micropost;
 import dev.microposts.posts.Posts;
 import dev.microposts.social.Followed;

@@ -18,7 +18,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.Paging;
+import dev.microposts.platform.web.Paging;
 import dev.microposts.posts.Micropost;
 import dev.microposts.posts.MicropostCreated;
 import dev.microposts.posts.MicropostDeleted;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 import dev.microposts.MicroPostsApplication;
-import dev.microposts.platform.TopologyEnvironment.TopologyException;
+import dev.microposts.platform.topology.TopologyEnvironment.TopologyException;
 
 /**
  * A topology that cannot work refuses to start, with one message naming what to set. (The

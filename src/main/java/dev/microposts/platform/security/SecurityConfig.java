@@ -1,0 +1,112 @@
+package dev.microposts.platform.security;
+
+import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.Topology;
+import dev.microposts.platform.web.Problem;
+import dev.microposts.platform.web.RequestIds;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Stateless bearer-token security for every process. Requests are let through the filter chain
+ * so that unsupported methods still answer 405; a token that is present is always verified (an
+ * invalid one is 401 even on a public read), and handlers that write ask {@link Caller} for the
+ * user. Tokens are verified locally: with the accounts module's key in its own process, or with
+ * the public keys fetched (and cached) from its JWKS endpoint elsewhere.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+
+	/** The {@code iss} of every token MicroPosts signs. */
+	public static final String ISSUER = "microposts";
+
+	@Bean
+	SecurityFilterChain api(HttpSecurity http, Environment environment) throws Exception {
+		AuthenticationEntryPoint entryPoint = new ProblemEntryPoint();
+		http.securityMatcher(SecurityConfig::needsTheChain)
+				.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+				.csrf(csrf -> csrf.disable())
+				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.requestCache(cache -> cache.disable())
+				.exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint));
+		if (servesTheApi(environment)) {
+			http.oauth2ResourceServer(server -> server.jwt(jwt -> {
+			}).authenticationEntryPoint(entryPoint));
+		}
+		return http.build();
+	}
+
+	/**
+	 * Whether a request goes through the security filter chain: every request that carries
+	 * credentials or may change something. An anonymous read has nothing to verify and nothing to
+	 * authorise (reads are public), so it skips the chain, which is a sixth of the cost of
+	 * serving it (see docs/BENCHMARKS.md); {@link RequestIds} writes the one security header a
+	 * JSON answer needs.
+	 */
+	static boolean needsTheChain(HttpServletRequest request) {
+		String method = request.getMethod();
+		boolean read = "GET".equals(method) || "HEAD".equals(method);
+		return !read || request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+	}
+
+	/** A process of business modules verifies tokens; a router-only process passes them on. */
+	static boolean servesTheApi(Environment environment) {
+		return Topology.localModules(environment).stream().anyMatch(module -> !module.equals("router"));
+	}
+
+	/** The verifier for processes that do not run the accounts module: keys from its JWKS URL. */
+	@Bean
+	@ConditionalOnModule(value = "accounts", local = false)
+	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("microposts.accounts.url")
+	JwtDecoder remoteJwtDecoder(@Value("${microposts.accounts.url:}") String accountsUrl) {
+		return withValidation(NimbusJwtDecoder
+				.withJwkSetUri(accountsUrl.replaceAll("/+$", "") + "/.well-known/jwks.json").build());
+	}
+
+	/** Adds the checks every verifier applies: issuer, and expiry without clock leeway. */
+	public static JwtDecoder withValidation(NimbusJwtDecoder decoder) {
+		OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
+				List.of(new JwtTimestampValidator(Duration.ZERO), new JwtIssuerValidator(ISSUER)));
+		decoder.setJwtValidator(validator);
+		return decoder;
+	}
+
+	/** 401 with {@code WWW-Authenticate: Bearer} and a problem body. */
+	static final class ProblemEntryPoint implements AuthenticationEntryPoint {
+
+		private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+
+		@Override
+		public void commence(HttpServletRequest request, HttpServletResponse response,
+				AuthenticationException exception) throws IOException {
+			bearer.commence(request, response, exception);
+			Problem.of(HttpStatus.UNAUTHORIZED, "The bearer token is missing, invalid or expired.", List.of())
+					.writeTo(response);
+		}
+	}
+}

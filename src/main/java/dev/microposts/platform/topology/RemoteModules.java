@@ -1,0 +1,121 @@
+package dev.microposts.platform.topology;
+
+import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.web.RequestIds;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.slf4j.MDC;
+
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * HTTP bindings of module APIs for modules that run in another process
+ * ({@code MICROPOSTS_<MODULE>_URL}): every call has timeouts, passes the request id, goes through
+ * one circuit breaker per remote module, and (for idempotent reads only) is retried. A remote
+ * module that is down surfaces as a 503 problem, never as a hang.
+ */
+@Component("remoteModuleBindings")
+public class RemoteModules {
+
+	/** One remote module: base URL, client, breaker, retry. */
+	public static final class Remote {
+
+		private final String module;
+		private final RestClient client;
+		private final CircuitBreaker breaker;
+		private final Retry retry;
+
+		Remote(String module, RestClient client, CircuitBreaker breaker, Retry retry) {
+			this.module = module;
+			this.client = client;
+			this.breaker = breaker;
+			this.retry = retry;
+		}
+
+		public RestClient client() {
+			return client;
+		}
+
+		/** An idempotent read: retried on connection errors and 5xx, behind the breaker. */
+		public <T> T read(Supplier<T> call) {
+			return guarded(Retry.decorateSupplier(retry, call));
+		}
+
+		/** A call that must not be repeated: behind the breaker, never retried. */
+		public <T> T write(Supplier<T> call) {
+			return guarded(call);
+		}
+
+		private <T> T guarded(Supplier<T> call) {
+			try {
+				return breaker.executeSupplier(call);
+			}
+			catch (CallNotPermittedException open) {
+				throw ApiProblem.unavailable("The " + module + " module is unavailable; try again shortly.");
+			}
+			catch (ResourceAccessException | HttpServerErrorException ex) {
+				throw ApiProblem.unavailable("The " + module + " module did not answer; try again shortly.");
+			}
+		}
+	}
+
+	private final Environment environment;
+	private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
+
+	public RemoteModules(Environment environment) {
+		this.environment = environment;
+	}
+
+	/** The binding of a module that runs elsewhere; its URL must be configured. */
+	public Remote of(String module) {
+		return remotes.computeIfAbsent(module, this::create);
+	}
+
+	public boolean isConfigured(String module) {
+		String url = environment.getProperty("microposts." + module + ".url");
+		return url != null && !url.isBlank();
+	}
+
+	private Remote create(String module) {
+		String url = environment.getProperty("microposts." + module + ".url");
+		if (url == null || url.isBlank()) {
+			throw new IllegalStateException(TopologyEnvironment.urlVariable(module) + " is not set");
+		}
+		var requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(Duration.ofMillis(environment.getProperty("microposts.remote.connect-timeout-ms",
+				Integer.class, 500)));
+		requests.setReadTimeout(Duration.ofMillis(environment.getProperty("microposts.remote.read-timeout-ms",
+				Integer.class, 3000)));
+		RestClient client = RestClient.builder().baseUrl(url.replaceAll("/+$", "")).requestFactory(requests)
+				.requestInterceptor((request, body, execution) -> {
+					String id = MDC.get(RequestIds.MDC_KEY);
+					if (id != null) {
+						request.getHeaders().set(RequestIds.HEADER, id);
+					}
+					return execution.execute(request, body);
+				}).build();
+		CircuitBreaker breaker = CircuitBreaker.of(module, CircuitBreakerConfig.custom().slidingWindowSize(20)
+				.minimumNumberOfCalls(5).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(2))
+				.permittedNumberOfCallsInHalfOpenState(2)
+				.recordExceptions(ResourceAccessException.class, HttpServerErrorException.class).build());
+		Retry retry = Retry.of(module, RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(50))
+				.retryExceptions(ResourceAccessException.class, HttpServerErrorException.class)
+				.ignoreExceptions(RestClientException.class).build());
+		return new Remote(module, client, breaker, retry);
+	}
+}

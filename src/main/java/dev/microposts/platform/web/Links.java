@@ -1,0 +1,62 @@
+package dev.microposts.platform.web;
+
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Absolute URLs of the public API, built from the current request so that
+ * {@code X-Forwarded-Proto/Host/Prefix} (applied by the forwarded-header filter) are honoured.
+ */
+public final class Links {
+
+	private Links() {
+	}
+
+	private static final String BASE_ATTRIBUTE = Links.class.getName() + ".base";
+
+	/**
+	 * The public base URL of the current request, without a trailing slash; worked out once per
+	 * request (a list of microposts needs it for every item).
+	 */
+	public static String base() {
+		var attributes = RequestContextHolder.getRequestAttributes();
+		Object cached = attributes == null ? null : attributes.getAttribute(BASE_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+		if (cached instanceof String base) {
+			return base;
+		}
+		String base = ServletUriComponentsBuilder.fromCurrentContextPath().replaceQuery(null).build().toUriString();
+		if (attributes != null) {
+			attributes.setAttribute(BASE_ATTRIBUTE, base, RequestAttributes.SCOPE_REQUEST);
+		}
+		return base;
+	}
+
+	public static String user(String username) {
+		return base() + "/api/users/" + segment(username);
+	}
+
+	public static String collection(String username) {
+		return user(username) + "/collection";
+	}
+
+	public static String timeline(String username) {
+		return user(username) + "/timeline";
+	}
+
+	public static String micropost(String username, long id) {
+		return collection(username) + "/" + id;
+	}
+
+	/** The current request's absolute URL without its query. */
+	public static String currentPath() {
+		return ServletUriComponentsBuilder.fromCurrentRequestUri().replaceQuery(null).build().toUriString();
+	}
+
+	private static String segment(String value) {
+		return UriUtils.encodePathSegment(value, StandardCharsets.UTF_8);
+	}
+}

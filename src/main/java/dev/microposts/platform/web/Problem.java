@@ -1,0 +1,37 @@
+package dev.microposts.platform.web;
+
+import java.io.IOException;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+
+/**
+ * The body of every error answer (RFC 9457). {@code errors} names offending fields of a 400.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, List<ApiProblem.FieldError> errors) {
+
+	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+	public static Problem of(HttpStatusCode status, String detail, List<ApiProblem.FieldError> errors) {
+		HttpStatus known = HttpStatus.resolve(status.value());
+		String title = known == null ? "Error" : known.getReasonPhrase();
+		return new Problem("about:blank", title, status.value(), detail == null || detail.isBlank() ? title : detail,
+				errors == null ? List.of() : errors);
+	}
+
+	/** Writes this problem to a response outside Spring MVC (filters, security). */
+	public void writeTo(HttpServletResponse response) throws IOException {
+		response.setStatus(status);
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding("UTF-8");
+		response.getOutputStream().write(MAPPER.writeValueAsBytes(this));
+	}
+}

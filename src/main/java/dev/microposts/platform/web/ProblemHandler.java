@@ -1,0 +1,71 @@
+package dev.microposts.platform.web;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every exception of request handling into {@code application/problem+json}: the API's
+ * own {@link ApiProblem}s, Spring MVC's (405 with {@code Allow}, 415, 404 for unknown paths),
+ * and anything unexpected as a 500 without internals.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+	@ExceptionHandler(ApiProblem.class)
+	ResponseEntity<Object> apiProblem(ApiProblem problem) {
+		var response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (problem.retryAfterSeconds() != null) {
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(problem.retryAfterSeconds()));
+		}
+		if (problem.status().value() == 401) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		return response.body(Problem.of(problem.status(), problem.getMessage(), problem.errors()));
+	}
+
+	/** A query string that is not valid URL encoding. */
+	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+	ResponseEntity<Object> badQuery(Exception ex) {
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problem.of(
+				HttpStatusCode.valueOf(400), "The query string is not valid URL encoding.",
+				java.util.List.of(new ApiProblem.FieldError("query", "is not valid URL encoding"))));
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<Object> unexpected(Exception ex) {
+		log.error("Unexpected error while handling a request", ex);
+		return ResponseEntity.status(500).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.body(Problem.of(HttpStatusCode.valueOf(500), "An unexpected error occurred.", null));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		String detail = null;
+		if (body instanceof ProblemDetail problemDetail) {
+			detail = problemDetail.getDetail();
+		}
+		else if (ex instanceof ErrorResponse errorResponse) {
+			detail = errorResponse.getBody().getDetail();
+		}
+		HttpHeaders out = new HttpHeaders();
+		if (headers != null) {
+			out.putAll(headers);
+		}
+		out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return new ResponseEntity<>(Problem.of(statusCode, detail, null), out, statusCode);
+	}
+}
