@@ -1,17 +1,30 @@
 package dev.microposts;
 
+import java.util.Arrays;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** MicroPosts: one codebase that runs as a modular monolith or as microservices. */
+import dev.microposts.platform.topology.TopologyCommand;
+
+/**
+ * MicroPosts: one codebase that runs as a modular monolith or as microservices. Without
+ * arguments it runs the service; {@code topology} prints the module graph and exits.
+ */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 @EnableAsync
 @EnableScheduling
 public class MicroPostsApplication {
 
 	public static void main(String[] args) {
+		if (args.length > 0 && args[0].equals(TopologyCommand.NAME)) {
+			TopologyCommand.print(Arrays.asList(args).subList(1, args.length), System.out);
+			return;
+		}
 		SpringApplication.run(MicroPostsApplication.class, args);
 	}
 }

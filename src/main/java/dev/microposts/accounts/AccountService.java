@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -22,12 +21,12 @@ import com.nimbusds.jose.jwk.RSAKey;
 
 import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.topology.ConditionalOnModule;
-import dev.microposts.platform.security.SecurityConfig;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Text;
 
 /** Registration, login with throttling, and the local implementation of {@link Accounts}. */
 @Service
-@ConditionalOnModule("accounts")
+@ConditionalOnModule(ModuleId.ACCOUNTS)
 class AccountService implements Accounts {
 
 	/** Failed logins allowed per username in {@link #THROTTLE_WINDOW} before 429. */
@@ -47,13 +46,13 @@ class AccountService implements Accounts {
 	private final String unknownUserHash;
 
 	AccountService(Users users, PasswordEncoder passwords, JwtEncoder encoder, RSAKey signingKey,
-			ApplicationEventPublisher events, @Value("${microposts.token.ttl:PT1H}") Duration tokenTtl) {
+			ApplicationEventPublisher events, AccountsProperties settings) {
 		this.users = users;
 		this.passwords = passwords;
 		this.encoder = encoder;
 		this.signingKey = signingKey;
 		this.events = events;
-		this.tokenTtl = tokenTtl;
+		this.tokenTtl = settings.token().ttl();
 		this.clock = Clock.systemUTC();
 		this.unknownUserHash = passwords.encode("a password nobody has");
 	}
@@ -110,7 +109,7 @@ class AccountService implements Accounts {
 	private Token issue(String username, Instant now) {
 		Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
 		Instant expiresAt = issuedAt.plus(tokenTtl);
-		var claims = JwtClaimsSet.builder().issuer(SecurityConfig.ISSUER).subject(username).issuedAt(issuedAt)
+		var claims = JwtClaimsSet.builder().issuer(TokenVerification.ISSUER).subject(username).issuedAt(issuedAt)
 				.expiresAt(expiresAt).build();
 		var header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(signingKey.getKeyID()).build();
 		String token = encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();

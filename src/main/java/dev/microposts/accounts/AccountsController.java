@@ -21,13 +21,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
 import dev.microposts.platform.web.Links;
 import dev.microposts.platform.web.Text;
 import dev.microposts.platform.web.Timestamps;
 
 @RestController
-@ConditionalOnModule("accounts")
+@ConditionalOnModule(ModuleId.ACCOUNTS)
 @Tag(name = "accounts", description = "Users and tokens")
 class AccountsController {
 
@@ -118,7 +119,7 @@ class AccountsController {
 	}
 
 	/** Module API for processes that bind {@link Accounts} over HTTP. */
-	@GetMapping("/internal/accounts/users/{username}/exists")
+	@GetMapping(RemoteAccounts.EXISTS)
 	@Operation(hidden = true)
 	RemoteAccounts.Existence exists(@PathVariable String username) {
 		return new RemoteAccounts.Existence(accounts.exists(username));

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.topology.RemoteModules;
 import dev.microposts.platform.web.Text;
 
@@ -17,9 +18,12 @@ import dev.microposts.platform.web.Text;
  * deleted, so a user known to exist is remembered and asked about only once.
  */
 @Component
-@ConditionalOnModule(value = "accounts", local = false)
+@ConditionalOnModule(value = ModuleId.ACCOUNTS, local = false)
 @ConditionalOnProperty("microposts.accounts.url")
 class RemoteAccounts implements Accounts {
+
+	/** The path of {@link Accounts#exists}, for this client and {@link AccountsController}. */
+	static final String EXISTS = "/internal/accounts/users/{username}/exists";
 
 	/** The answer of the accounts module's internal endpoint. */
 	record Existence(boolean exists) {
@@ -30,7 +34,7 @@ class RemoteAccounts implements Accounts {
 			.expireAfterAccess(Duration.ofHours(12)).build();
 
 	RemoteAccounts(RemoteModules remotes) {
-		this.remote = remotes.of("accounts");
+		this.remote = remotes.of(ModuleId.ACCOUNTS);
 	}
 
 	@Override
@@ -42,7 +46,7 @@ class RemoteAccounts implements Accounts {
 			return true;
 		}
 		boolean exists = remote.read(() -> remote.client().get()
-				.uri("/internal/accounts/users/{username}/exists", username).retrieve().body(Existence.class))
+				.uri(EXISTS, username).retrieve().body(Existence.class))
 				.exists();
 		if (exists) {
 			known.put(username, Boolean.TRUE);

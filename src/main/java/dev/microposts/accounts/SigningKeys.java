@@ -17,7 +17,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -27,7 +26,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
-import dev.microposts.platform.security.SecurityConfig;
+import dev.microposts.platform.topology.ModuleId;
 
 /**
  * The RS256 key that signs tokens. Given by {@code MICROPOSTS_JWT_PRIVATE_KEY} (a PKCS#8 PEM RSA
@@ -35,11 +34,12 @@ import dev.microposts.platform.security.SecurityConfig;
  * so that every replica of the module signs with the same key.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnModule("accounts")
+@ConditionalOnModule(ModuleId.ACCOUNTS)
 class SigningKeys {
 
 	@Bean
-	RSAKey signingKey(Users users, @Value("${microposts.jwt.private-key:}") String pem) {
+	RSAKey signingKey(Users users, AccountsProperties settings) {
+		String pem = settings.jwt().privateKey();
 		if (!pem.isBlank()) {
 			return fromPem(pem);
 		}
@@ -53,7 +53,7 @@ class SigningKeys {
 
 	@Bean
 	JwtDecoder localJwtDecoder(RSAKey signingKey) throws JOSEException {
-		return SecurityConfig.withValidation(NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build());
+		return TokenVerification.withValidation(NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build());
 	}
 
 	/** The public half, as served at {@code /.well-known/jwks.json}. */

@@ -9,12 +9,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.jdbc.ModuleSchema;
 import dev.microposts.platform.jdbc.Sql;
 
 /** The accounts module's tables: users, failed logins and signing keys. */
 @Repository
-@ConditionalOnModule("accounts")
+@ConditionalOnModule(ModuleId.ACCOUNTS)
 class Users {
 
 	record User(String username, String passwordHash, Instant joined) {

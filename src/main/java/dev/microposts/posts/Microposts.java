@@ -13,12 +13,13 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.jdbc.ModuleSchema;
 import dev.microposts.platform.jdbc.Sql;
 
 /** The posts module's table. Every list is newest first and reads one indexed range. */
 @Repository
-@ConditionalOnModule("posts")
+@ConditionalOnModule(ModuleId.POSTS)
 class Microposts {
 
 	private static final String COLUMNS = "SELECT id, author, text, referenced, created_at FROM posts_microposts ";

@@ -13,11 +13,12 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.microposts.accounts.Accounts;
 import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
 
 /** Writing and reading microposts; every change publishes its event in the same transaction. */
 @Service
-@ConditionalOnModule("posts")
+@ConditionalOnModule(ModuleId.POSTS)
 class PostService implements Posts {
 
 	private final Microposts microposts;

@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.security.Caller;
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
 import dev.microposts.platform.web.Paging;
 import dev.microposts.platform.web.Text;
@@ -38,7 +39,7 @@ import dev.microposts.platform.web.Text;
  * the path (404), then ownership (403), then the body (415/400).
  */
 @RestController
-@ConditionalOnModule("posts")
+@ConditionalOnModule(ModuleId.POSTS)
 @RequestMapping("/api/users/{username}")
 @Tag(name = "microposts", description = "A user's microposts and mentions")
 class PostsController {

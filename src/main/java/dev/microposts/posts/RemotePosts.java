@@ -7,11 +7,12 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.topology.RemoteModules;
 
 /** {@link Posts} over HTTP, for processes that do not run the posts module. */
 @Component
-@ConditionalOnModule(value = "posts", local = false)
+@ConditionalOnModule(value = ModuleId.POSTS, local = false)
 @ConditionalOnProperty("microposts.posts.url")
 class RemotePosts implements Posts {
 
@@ -21,12 +22,12 @@ class RemotePosts implements Posts {
 	private final RemoteModules.Remote remote;
 
 	RemotePosts(RemoteModules remotes) {
-		this.remote = remotes.of("posts");
+		this.remote = remotes.of(ModuleId.POSTS);
 	}
 
 	@Override
 	public List<Micropost> recentBy(String author, int limit) {
 		return remote.read(() -> remote.client().get()
-				.uri("/internal/posts/users/{author}/recent?limit={limit}", author, limit).retrieve().body(LIST));
+				.uri(PostsInternalController.RECENT + "?limit={limit}", author, limit).retrieve().body(LIST));
 	}
 }

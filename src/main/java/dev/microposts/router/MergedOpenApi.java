@@ -18,13 +18,14 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.stereotype.Component;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 
 /**
  * The router's {@code /v3/api-docs}: the documents of the processes behind it, merged, so the
  * public entry point describes the whole contract whichever process serves which part.
  */
 @Component
-@ConditionalOnModule("router")
+@ConditionalOnModule(ModuleId.ROUTER)
 class MergedOpenApi implements OpenApiCustomizer {
 
 	private static final Logger log = LoggerFactory.getLogger(MergedOpenApi.class);

@@ -15,7 +15,6 @@ import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFacto
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -25,12 +24,14 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.MicropostsProperties;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Problem;
 import dev.microposts.platform.web.RequestIds;
 
 /** The routes of the routing table, proxied with Spring Cloud Gateway (server-webmvc). */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnModule("router")
+@ConditionalOnModule(ModuleId.ROUTER)
 class RouterConfig {
 
 	private static final Logger log = LoggerFactory.getLogger(RouterConfig.class);
@@ -52,28 +53,21 @@ class RouterConfig {
 	}
 
 	@Bean
-	RoutingTable routingTable(Environment environment) {
-		return RoutingTable.from(environment);
+	RoutingTable routingTable(MicropostsProperties settings) {
+		return RoutingTable.from(settings);
 	}
 
+	/** One route per business module, from the module graph's paths. */
 	@Bean
-	RouterFunction<ServerResponse> accountsRoute(RoutingTable table) {
-		return proxy("accounts", table);
-	}
-
-	@Bean
-	RouterFunction<ServerResponse> postsRoute(RoutingTable table) {
-		return proxy("posts", table);
-	}
-
-	@Bean
-	RouterFunction<ServerResponse> socialRoute(RoutingTable table) {
-		return proxy("social", table);
-	}
-
-	@Bean
-	RouterFunction<ServerResponse> timelineRoute(RoutingTable table) {
-		return proxy("timeline", table);
+	RouterFunction<ServerResponse> moduleRoutes(RoutingTable table) {
+		RouterFunction<ServerResponse> routes = RouterFunctions.route().build();
+		for (ModuleId module : ModuleId.BUSINESS) {
+			String url = table.urls().get(module);
+			if (url != null) {
+				routes = routes.and(proxy(module, url));
+			}
+		}
+		return routes;
 	}
 
 	/** The router's own X-Request-Id (the same id) is already on the response. */
@@ -90,21 +84,16 @@ class RouterConfig {
 		return response;
 	}
 
-	private static RouterFunction<ServerResponse> proxy(String module, RoutingTable table) {
-		List<String> paths = RoutingTable.PATHS.get(module);
-		String url = table.urls().get(module);
-		if (url == null) {
-			return RouterFunctions.route().build();
-		}
-		return route(module).route(path(paths.toArray(String[]::new)), http()).before(uri(url))
+	private static RouterFunction<ServerResponse> proxy(ModuleId module, String url) {
+		return route(module.id()).route(path(module.paths().toArray(String[]::new)), http()).before(uri(url))
 				.after(RouterConfig::withoutBackendRequestId)
 				.onError(Exception.class, (error, request) -> {
-					log.warn("The {} module at {} did not answer {} {}: {}", module, url, request.method(),
+					log.warn("The {} module at {} did not answer {} {}: {}", module.id(), url, request.method(),
 							request.path(), error.toString());
 					return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
 							.contentType(MediaType.APPLICATION_PROBLEM_JSON).header("Retry-After", "1")
 							.body(Problem.of(HttpStatus.SERVICE_UNAVAILABLE,
-									"The " + module + " module is unavailable; try again shortly.", List.of()));
+									"The " + module.id() + " module is unavailable; try again shortly.", List.of()));
 				}).build();
 	}
 }

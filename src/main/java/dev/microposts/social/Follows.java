@@ -9,12 +9,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.jdbc.ModuleSchema;
 import dev.microposts.platform.jdbc.Sql;
 
 /** The follow graph. Rows are keyed by an increasing id, so lists are "most recent follow first". */
 @Repository
-@ConditionalOnModule("social")
+@ConditionalOnModule(ModuleId.SOCIAL)
 class Follows {
 
 	/** One edge seen from one side: the other user and the edge's key. */

@@ -24,13 +24,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.microposts.platform.security.Caller;
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
 import dev.microposts.platform.web.Links;
 import dev.microposts.platform.web.Paging;
 import dev.microposts.platform.web.Text;
 
 @RestController
-@ConditionalOnModule("social")
+@ConditionalOnModule(ModuleId.SOCIAL)
 @RequestMapping("/api/users/{username}")
 @Tag(name = "social", description = "The follow graph")
 class SocialController {

@@ -11,11 +11,12 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.microposts.accounts.Accounts;
 import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
 
 /** Following and unfollowing; each change of the graph publishes its event in the same transaction. */
 @Service
-@ConditionalOnModule("social")
+@ConditionalOnModule(ModuleId.SOCIAL)
 class SocialService {
 
 	private final Follows follows;

@@ -15,12 +15,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
 import dev.microposts.posts.Micropost;
 import dev.microposts.posts.MicropostView;
 
 @RestController
-@ConditionalOnModule("timeline")
+@ConditionalOnModule(ModuleId.TIMELINE)
 @Tag(name = "timeline", description = "Home timelines")
 class TimelineController {
 

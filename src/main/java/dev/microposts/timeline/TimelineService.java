@@ -12,6 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.microposts.accounts.Accounts;
 import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
 import dev.microposts.posts.Micropost;
 import dev.microposts.posts.MicropostCreated;
@@ -26,7 +27,7 @@ import dev.microposts.social.Unfollowed;
  * idempotent: the event publication registry delivers at least once.
  */
 @Service
-@ConditionalOnModule("timeline")
+@ConditionalOnModule(ModuleId.TIMELINE)
 class TimelineService {
 
 	/** How many of a newly followed user's microposts are brought into the follower's timeline. */

@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.jdbc.ModuleSchema;
 import dev.microposts.platform.jdbc.Sql;
 import dev.microposts.posts.Micropost;
@@ -21,7 +22,7 @@ import dev.microposts.posts.Micropost;
  * {@code ON CONFLICT DO NOTHING} where a write can race with a copy of itself.
  */
 @Repository
-@ConditionalOnModule("timeline")
+@ConditionalOnModule(ModuleId.TIMELINE)
 class Timelines {
 
 	private final JdbcClient jdbc;

@@ -12,7 +12,7 @@ import org.springframework.test.context.TestPropertySource;
 import dev.microposts.platform.web.ApiProblem;
 
 @ApplicationModuleTest
-@TestPropertySource(properties = "MICROPOSTS_DATA_DIR=target/test-data/module-accounts-${random.uuid}")
+@TestPropertySource(properties = "microposts.data-dir=target/test-data/module-accounts-${random.uuid}")
 class AccountsModuleTests {
 
 	private final AccountService accounts;

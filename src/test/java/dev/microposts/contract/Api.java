@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +29,7 @@ public final class Api {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 	private static final AtomicInteger SEQUENCE = new AtomicInteger();
 	private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
+	private static final Map<String, Consumer<Exchange>> OBSERVERS = new ConcurrentHashMap<>();
 
 	public record Response(int status, Map<String, List<String>> headers, String body) {
 
@@ -52,6 +55,31 @@ public final class Api {
 			Matcher matcher = NEXT.matcher(link);
 			return matcher.find() ? matcher.group(1) : null;
 		}
+	}
+
+	/** One request as sent (headers as given, before the client adds its own) and its response. */
+	public record Exchange(String method, URI uri, Map<String, List<String>> requestHeaders, String requestBody,
+			Response response) {
+	}
+
+	/** Ends an {@link #observe observation}. */
+	public interface Observation extends AutoCloseable {
+
+		@Override
+		void close();
+	}
+
+	/**
+	 * Shows {@code observer} every exchange that any {@code Api} on {@code base} has from now until the
+	 * returned observation is closed (the contract suite checks every response this way). Without
+	 * an observer an {@code Api} only sends.
+	 */
+	public static Observation observe(String base, Consumer<Exchange> observer) {
+		String key = base.replaceAll("/+$", "");
+		if (OBSERVERS.putIfAbsent(key, observer) != null) {
+			throw new IllegalStateException("Exchanges with " + key + " are observed already");
+		}
+		return () -> OBSERVERS.remove(key, observer);
 	}
 
 	private final String base;
@@ -119,9 +147,14 @@ public final class Api {
 		builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
 				: HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
 		try {
-			HttpResponse<String> response = http.send(builder.build(),
-					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-			return new Response(response.statusCode(), response.headers().map(), response.body());
+			HttpRequest request = builder.build();
+			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+			Response result = new Response(response.statusCode(), response.headers().map(), response.body());
+			Consumer<Exchange> observer = OBSERVERS.get(base);
+			if (observer != null) {
+				observer.accept(new Exchange(method, request.uri(), request.headers().map(), body, result));
+			}
+			return result;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(method + " " + path + " failed", ex);

@@ -14,6 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +29,27 @@ import dev.microposts.contract.Api.Response;
 public abstract class ContractTests {
 
 	protected abstract Api api();
+
+	private OpenApiResponses.Check responses;
+
+	/** Every response of a test, whatever else it asserts, must be one the OpenAPI document describes. */
+	@BeforeEach
+	void checkEveryResponseAgainstTheOpenApiDocument() {
+		responses = OpenApiResponses.start(api().base());
+	}
+
+	@AfterEach
+	void noResponseContradictedTheOpenApiDocument() {
+		responses.close();
+		List<String> violations = responses.violations();
+		assertThat(violations).withFailMessage("%d responses contradict %s:%n  %s", violations.size(),
+				responses.document(), String.join("\n  ", violations)).isEmpty();
+	}
+
+	@AfterAll
+	static void reportHowManyResponsesWereValidated() {
+		System.out.println(OpenApiResponses.summary());
+	}
 
 	static final String PROBLEM = "application/problem+json";
 

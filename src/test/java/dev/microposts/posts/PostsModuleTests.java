@@ -17,7 +17,7 @@ import dev.microposts.accounts.Accounts;
 import dev.microposts.platform.web.Paging;
 
 @ApplicationModuleTest
-@TestPropertySource(properties = "MICROPOSTS_DATA_DIR=target/test-data/module-posts-${random.uuid}")
+@TestPropertySource(properties = "microposts.data-dir=target/test-data/module-posts-${random.uuid}")
 class PostsModuleTests {
 
 	@MockitoBean

@@ -15,7 +15,7 @@ import dev.microposts.accounts.Accounts;
 import dev.microposts.platform.web.Paging;
 
 @ApplicationModuleTest
-@TestPropertySource(properties = "MICROPOSTS_DATA_DIR=target/test-data/module-social-${random.uuid}")
+@TestPropertySource(properties = "microposts.data-dir=target/test-data/module-social-${random.uuid}")
 class SocialModuleTests {
 
 	@MockitoBean

@@ -29,7 +29,7 @@ import dev.microposts.social.Followed;
  * every listener until the pool's timeout, and the follows' backfills failed).
  */
 @ApplicationModuleTest
-@TestPropertySource(properties = { "MICROPOSTS_DATA_DIR=target/test-data/follow-burst-${random.uuid}",
+@TestPropertySource(properties = { "microposts.data-dir=target/test-data/follow-burst-${random.uuid}",
 		"spring.datasource.hikari.maximum-pool-size=3", "spring.datasource.hikari.connection-timeout=1000",
 		"spring.task.execution.pool.core-size=12", "spring.task.execution.pool.max-size=12",
 		"microposts.events.redeliver-after=PT10M" })

@@ -28,7 +28,7 @@ import dev.microposts.social.Followed;
 import dev.microposts.social.Unfollowed;
 
 @ApplicationModuleTest
-@TestPropertySource(properties = "MICROPOSTS_DATA_DIR=target/test-data/module-timeline-${random.uuid}")
+@TestPropertySource(properties = "microposts.data-dir=target/test-data/module-timeline-${random.uuid}")
 class TimelineModuleTests {
 
 	@MockitoBean

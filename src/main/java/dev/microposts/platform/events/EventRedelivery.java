@@ -7,10 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.ResubmissionOptions;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
@@ -28,7 +29,7 @@ import org.springframework.stereotype.Component;
  * ({@code spring.modulith.events.staleness.*}) and then come here.
  */
 @Component
-class EventRedelivery {
+class EventRedelivery implements SchedulingConfigurer {
 
 	private static final Logger log = LoggerFactory.getLogger(EventRedelivery.class);
 
@@ -36,18 +37,22 @@ class EventRedelivery {
 	private final Executor listeners;
 	private final Duration minimumAge;
 	private final int batch;
+	private final Duration every;
 
 	EventRedelivery(FailedEventPublications failed, @Qualifier("applicationTaskExecutor") Executor listeners,
-			@Value("${microposts.events.redeliver-after:PT10S}") Duration minimumAge,
-			@Value("${microposts.events.redeliver-batch:100}") int batch) {
+			EventsProperties settings) {
 		this.failed = failed;
 		this.listeners = listeners;
-		this.minimumAge = minimumAge;
-		this.batch = batch;
+		this.minimumAge = settings.redeliverAfter();
+		this.batch = settings.redeliverBatch();
+		this.every = settings.redeliverEvery();
 	}
 
-	@Scheduled(fixedDelayString = "${microposts.events.redeliver-every:PT15S}",
-			initialDelayString = "${microposts.events.redeliver-every:PT15S}")
+	@Override
+	public void configureTasks(ScheduledTaskRegistrar tasks) {
+		tasks.addFixedDelayTask(new FixedDelayTask(this::redeliver, every, every));
+	}
+
 	void redeliver() {
 		int room = listeners instanceof ThreadPoolTaskExecutor pool
 				? Math.min(batch, pool.getThreadPoolExecutor().getQueue().remainingCapacity()) : batch;

@@ -1,18 +1,16 @@
 package dev.microposts.platform.security;
 
-import dev.microposts.platform.topology.ConditionalOnModule;
-import dev.microposts.platform.topology.Topology;
+import dev.microposts.platform.topology.MicropostsProperties;
+import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Problem;
 import dev.microposts.platform.web.RequestIds;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -21,13 +19,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
-import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -41,9 +32,6 @@ import org.springframework.security.web.SecurityFilterChain;
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
-
-	/** The {@code iss} of every token MicroPosts signs. */
-	public static final String ISSUER = "microposts";
 
 	@Bean
 	SecurityFilterChain api(HttpSecurity http, Environment environment) throws Exception {
@@ -76,24 +64,7 @@ public class SecurityConfig {
 
 	/** A process of business modules verifies tokens; a router-only process passes them on. */
 	static boolean servesTheApi(Environment environment) {
-		return Topology.localModules(environment).stream().anyMatch(module -> !module.equals("router"));
-	}
-
-	/** The verifier for processes that do not run the accounts module: keys from its JWKS URL. */
-	@Bean
-	@ConditionalOnModule(value = "accounts", local = false)
-	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("microposts.accounts.url")
-	JwtDecoder remoteJwtDecoder(@Value("${microposts.accounts.url:}") String accountsUrl) {
-		return withValidation(NimbusJwtDecoder
-				.withJwkSetUri(accountsUrl.replaceAll("/+$", "") + "/.well-known/jwks.json").build());
-	}
-
-	/** Adds the checks every verifier applies: issuer, and expiry without clock leeway. */
-	public static JwtDecoder withValidation(NimbusJwtDecoder decoder) {
-		OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
-				List.of(new JwtTimestampValidator(Duration.ZERO), new JwtIssuerValidator(ISSUER)));
-		decoder.setJwtValidator(validator);
-		return decoder;
+		return MicropostsProperties.localModules(environment).stream().anyMatch(module -> module != ModuleId.ROUTER);
 	}
 
 	/** 401 with {@code WWW-Authenticate: Bearer} and a problem body. */

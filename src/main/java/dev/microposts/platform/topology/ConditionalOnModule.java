@@ -21,7 +21,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @Conditional(ConditionalOnModule.OnModule.class)
 public @interface ConditionalOnModule {
 
-	String value();
+	ModuleId value();
 
 	/** When false, registers the component only when the module does NOT run in this process. */
 	boolean local() default true;
@@ -31,9 +31,12 @@ public @interface ConditionalOnModule {
 		@Override
 		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			var attributes = metadata.getAnnotationAttributes(ConditionalOnModule.class.getName());
-			String module = attributes == null ? null : (String) attributes.get("value");
-			boolean local = attributes == null || (Boolean) attributes.get("local");
-			return module != null && Topology.localModules(context.getEnvironment()).contains(module) == local;
+			if (attributes == null) {
+				return false;
+			}
+			ModuleId module = (ModuleId) attributes.get("value");
+			boolean local = (Boolean) attributes.get("local");
+			return MicropostsProperties.localModules(context.getEnvironment()).contains(module) == local;
 		}
 	}
 }

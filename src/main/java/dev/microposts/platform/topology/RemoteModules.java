@@ -15,7 +15,6 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.MDC;
 
-import org.springframework.core.env.Environment;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpServerErrorException;
@@ -74,34 +73,27 @@ public class RemoteModules {
 		}
 	}
 
-	private final Environment environment;
-	private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
+	private final MicropostsProperties settings;
+	private final Map<ModuleId, Remote> remotes = new ConcurrentHashMap<>();
 
-	public RemoteModules(Environment environment) {
-		this.environment = environment;
+	public RemoteModules(MicropostsProperties settings) {
+		this.settings = settings;
 	}
 
 	/** The binding of a module that runs elsewhere; its URL must be configured. */
-	public Remote of(String module) {
+	public Remote of(ModuleId module) {
 		return remotes.computeIfAbsent(module, this::create);
 	}
 
-	public boolean isConfigured(String module) {
-		String url = environment.getProperty("microposts." + module + ".url");
-		return url != null && !url.isBlank();
-	}
-
-	private Remote create(String module) {
-		String url = environment.getProperty("microposts." + module + ".url");
-		if (url == null || url.isBlank()) {
-			throw new IllegalStateException(TopologyEnvironment.urlVariable(module) + " is not set");
+	private Remote create(ModuleId module) {
+		String url = settings.baseUrl(module);
+		if (url == null) {
+			throw new IllegalStateException(module.urlVariable() + " is not set");
 		}
 		var requests = new SimpleClientHttpRequestFactory();
-		requests.setConnectTimeout(Duration.ofMillis(environment.getProperty("microposts.remote.connect-timeout-ms",
-				Integer.class, 500)));
-		requests.setReadTimeout(Duration.ofMillis(environment.getProperty("microposts.remote.read-timeout-ms",
-				Integer.class, 3000)));
-		RestClient client = RestClient.builder().baseUrl(url.replaceAll("/+$", "")).requestFactory(requests)
+		requests.setConnectTimeout(settings.remote().connectTimeout());
+		requests.setReadTimeout(settings.remote().readTimeout());
+		RestClient client = RestClient.builder().baseUrl(url).requestFactory(requests)
 				.requestInterceptor((request, body, execution) -> {
 					String id = MDC.get(RequestIds.MDC_KEY);
 					if (id != null) {
@@ -109,13 +101,13 @@ public class RemoteModules {
 					}
 					return execution.execute(request, body);
 				}).build();
-		CircuitBreaker breaker = CircuitBreaker.of(module, CircuitBreakerConfig.custom().slidingWindowSize(20)
+		CircuitBreaker breaker = CircuitBreaker.of(module.id(), CircuitBreakerConfig.custom().slidingWindowSize(20)
 				.minimumNumberOfCalls(5).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(2))
 				.permittedNumberOfCallsInHalfOpenState(2)
 				.recordExceptions(ResourceAccessException.class, HttpServerErrorException.class).build());
-		Retry retry = Retry.of(module, RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(50))
+		Retry retry = Retry.of(module.id(), RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(50))
 				.retryExceptions(ResourceAccessException.class, HttpServerErrorException.class)
 				.ignoreExceptions(RestClientException.class).build());
-		return new Remote(module, client, breaker, retry);
+		return new Remote(module.id(), client, breaker, retry);
 	}
 }

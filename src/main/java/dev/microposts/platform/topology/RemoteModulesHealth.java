@@ -6,13 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,19 +24,19 @@ class RemoteModulesHealth extends CachedHealth {
 	private final Map<String, String> required = new LinkedHashMap<>();
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
-	RemoteModulesHealth(Environment environment) {
-		Set<String> local = Topology.localModules(environment);
-		Set<String> needed = new TreeSet<>();
-		for (String module : local) {
-			if (!module.equals("router")) {
-				needed.addAll(Topology.CALLS.getOrDefault(module, List.of()));
+	RemoteModulesHealth(MicropostsProperties settings) {
+		Set<ModuleId> local = settings.localModules();
+		Set<ModuleId> needed = new TreeSet<>();
+		for (ModuleId module : local) {
+			if (module != ModuleId.ROUTER) {
+				needed.addAll(module.calls());
 			}
 		}
 		needed.removeAll(local);
-		for (String module : needed) {
-			String url = environment.getProperty("microposts." + module + ".url");
-			if (url != null && !url.isBlank()) {
-				required.put(module, url.replaceAll("/+$", "") + "/actuator/health/liveness");
+		for (ModuleId module : needed) {
+			String url = settings.baseUrl(module);
+			if (url != null) {
+				required.put(module.id(), url + "/actuator/health/liveness");
 			}
 		}
 	}

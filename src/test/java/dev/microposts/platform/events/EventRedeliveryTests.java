@@ -30,7 +30,7 @@ import dev.microposts.MicroPostsApplication;
  * once stale, and then delivered.
  */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "MICROPOSTS_DATA_DIR=target/test-data/redelivery-${random.uuid}",
+		properties = { "microposts.data-dir=target/test-data/redelivery-${random.uuid}",
 				"microposts.events.redeliver-after=PT0.2S", "microposts.events.redeliver-every=PT0.2S",
 				"spring.modulith.events.staleness.published=PT1S",
 				"spring.modulith.events.staleness.check-intervall=PT0.5S" })

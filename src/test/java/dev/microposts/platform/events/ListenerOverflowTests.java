@@ -26,7 +26,7 @@ import dev.microposts.contract.Api;
  * could not take is delivered from the publication registry once stale (a second here).
  */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "MICROPOSTS_DATA_DIR=target/test-data/overflow-${random.uuid}",
+		properties = { "microposts.data-dir=target/test-data/overflow-${random.uuid}",
 				"spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1",
 				"spring.task.execution.pool.queue-capacity=1", "microposts.events.redeliver-after=PT0.5S",
 				"spring.modulith.events.staleness.published=PT1S", "spring.modulith.events.staleness.resubmission=PT2S",

@@ -18,7 +18,7 @@ import dev.microposts.support.EmbeddedPostgres;
  * statistics, where a plain join with the limit outside is planned as a merge join that scans
  * microposts from the newest down (a cost that grows with the table).
  */
-class TimelineReadPlanTest {
+class TimelineReadPlanTests {
 
 	@Test
 	void readsOnePageOfTheOwnersEntriesThenOnlyTheirMicroposts() throws Exception {

@@ -12,7 +12,7 @@ import dev.microposts.contract.Api;
 import dev.microposts.support.Topologies;
 
 /** One request's id is in the log lines of every process it crosses, events included. */
-class RequestIdAcrossProcessesTest {
+class RequestIdAcrossProcessesIT {
 
 	@Test
 	void aComposeIsTracedThroughRouterPostsAccountsAndTimeline() {

@@ -10,7 +10,7 @@ import dev.microposts.support.EmbeddedPostgres;
 
 /** The contract against the monolith on a real PostgreSQL server (started from zonky's binaries). */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class MonolithPostgresContractTest extends ContractTests {
+class MonolithPostgresContractTests extends ContractTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {

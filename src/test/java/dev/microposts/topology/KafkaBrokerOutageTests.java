@@ -27,10 +27,10 @@ import dev.microposts.support.TcpForwarder;
  * reaches Kafka once the broker is there.
  */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "MICROPOSTS_MODULES=accounts,posts,social",
-				"MICROPOSTS_DATA_DIR=target/test-data/broker-outage-${random.uuid}",
+		properties = { "microposts.modules=accounts,posts,social",
+				"microposts.data-dir=target/test-data/broker-outage-${random.uuid}",
 				"microposts.events.redeliver-after=PT1S", "microposts.events.redeliver-every=PT1S" })
-class KafkaBrokerOutageTest {
+class KafkaBrokerOutageTests {
 
 	/** Where the process looks for its broker: nothing listens there until the broker starts. */
 	static final TcpForwarder BROKER_ADDRESS = new TcpForwarder();

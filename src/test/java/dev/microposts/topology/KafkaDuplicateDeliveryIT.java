@@ -20,7 +20,7 @@ import dev.microposts.contract.Api;
 import dev.microposts.support.Topologies;
 
 /** A record the timeline already consumed, delivered twice more, changes nothing. */
-class KafkaDuplicateDeliveryTest {
+class KafkaDuplicateDeliveryIT {
 
 	@Test
 	void aDuplicateMicropostCreatedChangesNothing() throws Exception {

@@ -7,8 +7,8 @@ import dev.microposts.MicroPostsApplication;
 
 /** The contract against the monolith on its embedded default: H2 in a file. */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "MICROPOSTS_DATA_DIR=target/test-data/h2-contract-${random.uuid}")
-class MonolithH2ContractTest extends ContractTests {
+		properties = "microposts.data-dir=target/test-data/h2-contract-${random.uuid}")
+class MonolithH2ContractTests extends ContractTests {
 
 	@LocalServerPort
 	int port;

@@ -3,7 +3,7 @@ package dev.microposts.social;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The benchmark's bulk loader's way into the social module (test code only): a follow through
+ * The benchmark's bulk loader's way into the social module (benchmark code only): a follow through
  * the module's own service, which publishes {@link Followed} in the same transaction.
  */
 public final class SocialImport {

@@ -19,9 +19,9 @@ import dev.microposts.contract.Api;
  * table comes back, and the micropost reaches the timeline.
  */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "MICROPOSTS_DATA_DIR=target/test-data/durability-${random.uuid}",
+		properties = { "microposts.data-dir=target/test-data/durability-${random.uuid}",
 				"microposts.events.redeliver-after=PT1S", "microposts.events.redeliver-every=PT1S" })
-class EventDurabilityTest {
+class EventDurabilityTests {
 
 	@LocalServerPort
 	int port;

@@ -7,7 +7,7 @@ import dev.microposts.support.Topologies;
  * timeline in their own JVMs with their own PostgreSQL databases, events over a real Kafka
  * broker, everything behind the router.
  */
-class MicroservicesContractTest extends ContractTests {
+class MicroservicesContractIT extends ContractTests {
 
 	@Override
 	protected Api api() {

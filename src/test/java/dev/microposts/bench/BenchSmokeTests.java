@@ -14,9 +14,9 @@ import dev.microposts.MicroPostsApplication;
 
 /** A few seconds of the real benchmark against the monolith: the report comes out, with no errors. */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "MICROPOSTS_DATA_DIR=target/test-data/bench-${random.uuid}",
+		properties = { "microposts.data-dir=target/test-data/bench-${random.uuid}",
 				"logging.level.dev.microposts.access=warn" })
-class BenchSmokeTest {
+class BenchSmokeTests {
 
 	@LocalServerPort
 	int port;

@@ -3,7 +3,7 @@ package dev.microposts.posts;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The benchmark's bulk loader's way into the posts module (test code only): a compose through
+ * The benchmark's bulk loader's way into the posts module (benchmark code only): a compose through
  * the module's own service, which publishes {@link MicropostCreated} in the same transaction.
  */
 public final class PostsImport {

@@ -3,7 +3,7 @@ package dev.microposts.accounts;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The benchmark's bulk loader's way into the accounts module (test code only): registration
+ * The benchmark's bulk loader's way into the accounts module (benchmark code only): registration
  * through the module's own service, as the HTTP endpoint does it, without HTTP.
  */
 public final class AccountsImport {

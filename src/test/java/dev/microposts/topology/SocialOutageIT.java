@@ -14,7 +14,7 @@ import dev.microposts.support.Topologies;
  * The social process stops: its routes answer 503 at once, everything else keeps answering; it
  * comes back and recovers without restarting any other process.
  */
-class SocialOutageTest {
+class SocialOutageIT {
 
 	@Test
 	void socialRoutesFailFastWhileTheRestKeepsWorkingAndRecover() {

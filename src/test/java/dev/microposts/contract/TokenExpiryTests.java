@@ -13,8 +13,8 @@ import dev.microposts.MicroPostsApplication;
 
 /** A token stops working at its {@code expires_at}, with no leeway. */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "MICROPOSTS_DATA_DIR=target/test-data/expiry-${random.uuid}", "MICROPOSTS_TOKEN_TTL=PT2S" })
-class TokenExpiryTest {
+		properties = { "microposts.data-dir=target/test-data/expiry-${random.uuid}", "microposts.token.ttl=PT2S" })
+class TokenExpiryTests {
 
 	@LocalServerPort
 	int port;

@@ -13,39 +13,39 @@ import dev.microposts.platform.topology.TopologyEnvironment.TopologyException;
  * variables are given as the properties they bind to, as MICROPOSTS_ACCOUNTS_URL binds to
  * microposts.accounts.url.)
  */
-class TopologyConfigurationTest {
+class TopologyConfigurationTests {
 
 	private static void start(String... properties) {
 		new SpringApplicationBuilder(MicroPostsApplication.class).properties("server.port=0")
-				.properties("MICROPOSTS_DATA_DIR=target/test-data/config").properties(properties).run().close();
+				.properties("microposts.data-dir=target/test-data/config").properties(properties).run().close();
 	}
 
 	@Test
 	void aModuleWhoseDependencyIsNeitherLocalNorReachableNamesTheMissingUrl() {
-		assertThatThrownBy(() -> start("MICROPOSTS_MODULES=posts")).isInstanceOf(TopologyException.class)
+		assertThatThrownBy(() -> start("microposts.modules=posts")).isInstanceOf(TopologyException.class)
 				.hasMessageStartingWith("MICROPOSTS_ACCOUNTS_URL is not set: module posts needs accounts");
-		assertThatThrownBy(() -> start("MICROPOSTS_MODULES=timeline", "microposts.accounts.url=http://127.0.0.1:1"))
+		assertThatThrownBy(() -> start("microposts.modules=timeline", "microposts.accounts.url=http://127.0.0.1:1"))
 				.isInstanceOf(TopologyException.class).hasMessageStartingWith("MICROPOSTS_POSTS_URL is not set");
 	}
 
 	@Test
 	void aConsumerOfRemoteEventsNeedsKafka() {
-		assertThatThrownBy(() -> start("MICROPOSTS_MODULES=timeline", "microposts.accounts.url=http://127.0.0.1:1",
+		assertThatThrownBy(() -> start("microposts.modules=timeline", "microposts.accounts.url=http://127.0.0.1:1",
 				"microposts.posts.url=http://127.0.0.1:1")).isInstanceOf(TopologyException.class)
 				.hasMessageStartingWith("MICROPOSTS_KAFKA_BOOTSTRAP is not set: module timeline consumes the events of posts");
 	}
 
 	@Test
 	void theRouterNeedsEveryModule() {
-		assertThatThrownBy(() -> start("MICROPOSTS_MODULES=router", "microposts.accounts.url=http://127.0.0.1:1"))
+		assertThatThrownBy(() -> start("microposts.modules=router", "microposts.accounts.url=http://127.0.0.1:1"))
 				.isInstanceOf(TopologyException.class).hasMessageStartingWith("MICROPOSTS_POSTS_URL is not set");
 	}
 
 	@Test
 	void unknownModulesAndDisagreeingDatabasesAreRefused() {
-		assertThatThrownBy(() -> start("MICROPOSTS_MODULES=posts,billing")).isInstanceOf(TopologyException.class)
+		assertThatThrownBy(() -> start("microposts.modules=posts,billing")).isInstanceOf(TopologyException.class)
 				.hasMessageContaining("unknown modules [billing]");
-		assertThatThrownBy(() -> start("MICROPOSTS_MODULES=accounts,posts",
+		assertThatThrownBy(() -> start("microposts.modules=accounts,posts",
 				"microposts.accounts.db.url=jdbc:h2:mem:a", "microposts.posts.db.url=jdbc:h2:mem:b"))
 				.isInstanceOf(TopologyException.class).hasMessageContaining("differ");
 	}
