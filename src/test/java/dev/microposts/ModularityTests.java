@@ -2,14 +2,31 @@ package dev.microposts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
+import org.springframework.modulith.core.DependencyType;
 import org.springframework.modulith.docs.Documenter;
+import org.springframework.modulith.events.Externalized;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.microposts.platform.topology.ModuleId;
 
 /**
- * The module seams: the build fails when a module reaches into another's internals or when the
- * dependency graph gets a cycle. Also writes the module documentation to target/spring-modulith-docs.
+ * The module seams: the build fails when a module reaches into another's internals, when the
+ * dependency graph gets a cycle, or when the code and the module graph ({@link ModuleId}, which
+ * the topology, the router and the launcher read) disagree: a call, an event subscription or a
+ * public path added without declaring it there. Also writes the module documentation to
+ * target/spring-modulith-docs.
  */
 class ModularityTests {
 
@@ -35,8 +52,86 @@ class ModularityTests {
 	}
 
 	@Test
+	void theModuleGraphDeclaresEveryCallTheCodeMakes() {
+		for (ModuleId module : ModuleId.BUSINESS) {
+			assertThat(moduleIds(module(module).getDirectDependencies(modules, DependencyType.USES_COMPONENT)
+					.uniqueModules())).as("modules whose API %s calls", module.id())
+					.isEqualTo(ids(module.calls().stream()));
+		}
+	}
+
+	@Test
+	void theModuleGraphDeclaresEveryEventSubscriptionTheCodeHas() {
+		for (ModuleId module : ModuleId.BUSINESS) {
+			Set<String> producers = module(module).getEventsListenedTo(modules).stream()
+					.map(type -> modules.getModuleByType(type).orElseThrow().getIdentifier().toString())
+					.collect(Collectors.toCollection(TreeSet::new));
+			assertThat(producers).as("modules whose events %s consumes", module.id())
+					.isEqualTo(ids(module.consumes().stream()));
+		}
+	}
+
+	@Test
+	void theModuleGraphSaysWhichModulesPublishEvents() {
+		for (ModuleId module : ModuleId.BUSINESS) {
+			boolean externalized = module(module).getBasePackage().stream()
+					.anyMatch(type -> type.isAnnotatedWith(Externalized.class));
+			assertThat(externalized).as("%s publishes events to other processes", module.id())
+					.isEqualTo(module.publishesEvents());
+		}
+	}
+
+	@Test
+	void everyOtherDependencyOfAModuleIsOnACalleeOrAProducerOfItsEvents() {
+		for (ModuleId module : ModuleId.BUSINESS) {
+			Set<String> allowed = ids(Stream.concat(module.calls().stream(), module.consumes().stream()));
+			allowed.add("platform");
+			assertThat(dependencies(module.id())).as("modules %s depends on", module.id()).isSubsetOf(allowed);
+		}
+	}
+
+	@Test
+	void theModuleGraphNamesThePublicPathsEachModuleServes() {
+		for (ModuleId module : ModuleId.BUSINESS) {
+			Set<String> served = module(module).getBasePackage().stream()
+					.map(type -> type.reflect())
+					.filter(type -> AnnotatedElementUtils.hasAnnotation(type, RestController.class))
+					.flatMap(ModularityTests::paths)
+					.filter(path -> !path.startsWith("/internal/"))
+					.collect(Collectors.toCollection(TreeSet::new));
+			assertThat(served).as("public paths of %s", module.id()).isEqualTo(new TreeSet<>(module.paths()));
+		}
+	}
+
+	@Test
 	void writesDocumentation() {
 		new Documenter(modules).writeDocumentation().writeIndividualModulesAsPlantUml().writeModuleCanvases();
+	}
+
+	private static Stream<String> paths(Class<?> controller) {
+		RequestMapping root = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
+		String prefix = root == null || root.path().length == 0 ? "" : root.path()[0];
+		return Arrays.stream(controller.getDeclaredMethods()).flatMap(method -> mapped(method))
+				.map(path -> prefix + path);
+	}
+
+	private static Stream<String> mapped(Method method) {
+		RequestMapping mapping = AnnotatedElementUtils.findMergedAnnotation(method, RequestMapping.class);
+		return mapping == null ? Stream.empty() : Arrays.stream(mapping.path().length == 0 ? new String[] { "" }
+				: mapping.path());
+	}
+
+	private ApplicationModule module(ModuleId module) {
+		return modules.getModuleByName(module.id()).orElseThrow();
+	}
+
+	private static Set<String> moduleIds(Stream<ApplicationModule> modules) {
+		return modules.map(module -> module.getIdentifier().toString()).filter(id -> !id.equals("platform"))
+				.collect(Collectors.toCollection(TreeSet::new));
+	}
+
+	private static Set<String> ids(Stream<ModuleId> modules) {
+		return modules.map(ModuleId::id).collect(Collectors.toCollection(TreeSet::new));
 	}
 
 	private java.util.List<String> dependencies(String module) {
