@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -15,14 +16,16 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import com.nimbusds.jose.jwk.RSAKey;
 
-import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.core.FieldError;
+import dev.microposts.platform.core.InvalidInput;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
-import dev.microposts.platform.web.Text;
+import dev.microposts.platform.core.Text;
 
 /** Registration, login with throttling, and the local implementation of {@link Accounts}. */
 @Service
@@ -32,6 +35,10 @@ class AccountService implements Accounts {
 	/** Failed logins allowed per username in {@link #THROTTLE_WINDOW} before 429. */
 	static final int MAX_FAILURES = 5;
 	static final Duration THROTTLE_WINDOW = Duration.ofMinutes(1);
+
+	/** A password's length in code points: every character counts, none is cut off. */
+	static final int MIN_PASSWORD = 8;
+	static final int MAX_PASSWORD = 128;
 
 	record Token(String token, Instant expiresAt) {
 	}
@@ -44,9 +51,10 @@ class AccountService implements Accounts {
 	private final Duration tokenTtl;
 	private final Clock clock;
 	private final String unknownUserHash;
+	private final TransactionTemplate transactions;
 
 	AccountService(Users users, PasswordEncoder passwords, JwtEncoder encoder, RSAKey signingKey,
-			ApplicationEventPublisher events, AccountsProperties settings) {
+			ApplicationEventPublisher events, AccountsProperties settings, PlatformTransactionManager transactions) {
 		this.users = users;
 		this.passwords = passwords;
 		this.encoder = encoder;
@@ -55,29 +63,69 @@ class AccountService implements Accounts {
 		this.tokenTtl = settings.token().ttl();
 		this.clock = Clock.systemUTC();
 		this.unknownUserHash = passwords.encode("a password nobody has");
+		this.transactions = new TransactionTemplate(transactions);
 	}
 
 	@Override
 	public boolean exists(String username) {
-		return Text.isUsername(username) && users.exists(username);
+		return Username.isValid(username) && users.exists(username);
 	}
 
-	@Transactional
+	/**
+	 * What is wrong with a registration: a username that breaks {@link Username}'s rule, a password
+	 * that is not 8..128 well-formed code points. A null field is the caller's to report.
+	 */
+	static List<FieldError> registrationErrors(String username, String password) {
+		List<FieldError> errors = new ArrayList<>();
+		if (username != null && !Username.isValid(username)) {
+			errors.add(new FieldError("username", Username.RULE));
+		}
+		if (password != null) {
+			String malformed = Text.malformation(password);
+			int length = Text.codePoints(password);
+			if (malformed != null) {
+				errors.add(new FieldError("password", malformed));
+			}
+			else if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
+				errors.add(new FieldError("password", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
+						+ " characters long"));
+			}
+		}
+		return errors;
+	}
+
+	/**
+	 * Registers a user. The password is hashed outside any transaction and only for a name that is
+	 * free (a taken one is refused before the slow hash); the insert and its event are one
+	 * transaction, and a concurrent registration of the same name loses with a conflict.
+	 */
 	Users.User register(String username, String password) {
-		Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-		var user = new Users.User(username, passwords.encode(password), now);
+		List<FieldError> errors = registrationErrors(username, password);
+		if (username == null || password == null) {
+			errors.add(0, new FieldError(username == null ? "username" : "password", "is required"));
+		}
+		if (!errors.isEmpty()) {
+			throw new InvalidInput(errors);
+		}
+		if (users.exists(username)) {
+			throw new AccountRefusals.UsernameTaken(username);
+		}
+		var user = new Users.User(username, passwords.encode(password),
+				clock.instant().truncatedTo(ChronoUnit.MILLIS));
 		try {
-			users.insert(user);
+			transactions.executeWithoutResult(status -> {
+				users.insert(user);
+				events.publishEvent(UserRegistered.of(username, user.joined()));
+			});
 		}
 		catch (DuplicateKeyException ex) {
-			throw ApiProblem.conflict("The username '" + username + "' is taken.");
+			throw new AccountRefusals.UsernameTaken(username);
 		}
-		events.publishEvent(UserRegistered.of(username, now));
 		return user;
 	}
 
 	java.util.Optional<Users.User> find(String username) {
-		return Text.isUsername(username) ? users.find(username) : java.util.Optional.empty();
+		return Username.isValid(username) ? users.find(username) : java.util.Optional.empty();
 	}
 
 	/**
@@ -90,15 +138,14 @@ class AccountService implements Accounts {
 		if (failures.size() >= MAX_FAILURES) {
 			Instant allowedAgain = failures.get(MAX_FAILURES - 1).plus(THROTTLE_WINDOW);
 			long seconds = Math.max(1, (Duration.between(now, allowedAgain).toMillis() + 999) / 1000);
-			throw ApiProblem.tooManyRequests(
-					"Too many failed logins for this username; try again in " + seconds + " seconds.", seconds);
+			throw new AccountRefusals.LoginThrottled(seconds);
 		}
 		var user = users.find(username);
 		boolean valid = passwords.matches(password, user.map(Users.User::passwordHash).orElse(unknownUserHash))
 				&& user.isPresent();
 		if (!valid) {
 			users.recordFailedLogin(username, now);
-			throw ApiProblem.unauthorized("The username or password is wrong.");
+			throw new AccountRefusals.BadCredentials();
 		}
 		if (!failures.isEmpty()) {
 			users.clearFailedLogins(username);

@@ -19,12 +19,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
 import dev.microposts.platform.web.Links;
-import dev.microposts.platform.web.Text;
 import dev.microposts.platform.web.Timestamps;
 
 @RestController
@@ -59,6 +57,7 @@ class AccountsController {
 
 	@PostMapping("/api/users")
 	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "Registered; Location is the user's href")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "409", description = "Username taken")
 	@Operation(summary = "Register a user", requestBody = @RequestBody(required = true,
 			content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
 					schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Credentials.class))))
@@ -67,19 +66,7 @@ class AccountsController {
 		JsonBody json = JsonBody.parse(type, body);
 		String username = json.requiredString("username");
 		String password = json.requiredString("password");
-		if (username != null && !Text.isUsername(username)) {
-			json.reject("username", "must be 1 to 50 characters of a-z, 0-9 and _");
-		}
-		if (password != null) {
-			String malformed = Text.malformation(password);
-			int length = Text.codePoints(password);
-			if (malformed != null) {
-				json.reject("password", malformed);
-			}
-			else if (length < 8 || length > 128) {
-				json.reject("password", "must be 8 to 128 characters long");
-			}
-		}
+		AccountService.registrationErrors(username, password).forEach(json::reject);
 		json.validate();
 		UserView user = UserView.of(accounts.register(username, password));
 		return ResponseEntity.created(URI.create(user.href())).body(user);
@@ -89,10 +76,13 @@ class AccountsController {
 	@Operation(summary = "A user")
 	UserView user(@PathVariable String username) {
 		return accounts.find(username).map(UserView::of)
-				.orElseThrow(() -> ApiProblem.notFound("There is no user '" + username + "'."));
+				.orElseThrow(() -> new UnknownUser(username));
 	}
 
 	@PostMapping("/api/token")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "A bearer token and when it expires")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "401", description = "Wrong username or password (the same answer for an unknown user), or an invalid token sent")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Too many failed logins for this username; see Retry-After")
 	@Operation(summary = "Exchange a username and password for a bearer token",
 			requestBody = @RequestBody(required = true,
 					content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
@@ -102,8 +92,8 @@ class AccountsController {
 		JsonBody json = JsonBody.parse(type, body);
 		String username = json.requiredString("username");
 		String password = json.requiredString("password");
-		if (username != null && !Text.isUsername(username)) {
-			json.reject("username", "must be 1 to 50 characters of a-z, 0-9 and _");
+		if (username != null && !Username.isValid(username)) {
+			json.reject("username", Username.RULE);
 		}
 		json.validate();
 		AccountService.Token token = accounts.login(username, password);

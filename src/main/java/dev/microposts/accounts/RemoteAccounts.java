@@ -11,7 +11,6 @@ import org.springframework.stereotype.Component;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.topology.RemoteModules;
-import dev.microposts.platform.web.Text;
 
 /**
  * {@link Accounts} over HTTP, for processes that do not run the accounts module. Users are never
@@ -39,7 +38,7 @@ class RemoteAccounts implements Accounts {
 
 	@Override
 	public boolean exists(String username) {
-		if (!Text.isUsername(username)) {
+		if (!Username.isValid(username)) {
 			return false;
 		}
 		if (known.getIfPresent(username) != null) {

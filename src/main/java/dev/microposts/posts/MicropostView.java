@@ -1,5 +1,7 @@
 package dev.microposts.posts;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import dev.microposts.platform.web.Links;
 import dev.microposts.platform.web.Timestamps;
 
@@ -7,7 +9,9 @@ import dev.microposts.platform.web.Timestamps;
  * A micropost as the public API shows it, wherever it is listed (collection, mentions, timeline):
  * {@code href} is absolute, {@code referenced} may be null, {@code timestamp} is ISO-8601 UTC.
  */
-public record MicropostView(String href, long id, String text, String referenced, String timestamp, String user) {
+public record MicropostView(String href, long id, String text,
+		@Schema(description = "the username the micropost refers to, or null", nullable = true) String referenced,
+		String timestamp, String user) {
 
 	public static MicropostView of(Micropost micropost) {
 		return new MicropostView(Links.micropost(micropost.author(), micropost.id()), micropost.id(),

@@ -8,10 +8,14 @@ import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.accounts.UnknownUser;
+import dev.microposts.platform.core.FieldError;
+import dev.microposts.platform.core.InvalidInput;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
@@ -26,10 +30,14 @@ class PostService implements Posts {
 	private final ApplicationEventPublisher events;
 	private final Clock clock = Clock.systemUTC();
 
-	PostService(Microposts microposts, Accounts accounts, ApplicationEventPublisher events) {
+	private final TransactionTemplate transactions;
+
+	PostService(Microposts microposts, Accounts accounts, ApplicationEventPublisher events,
+			PlatformTransactionManager transactions) {
 		this.microposts = microposts;
 		this.accounts = accounts;
 		this.events = events;
+		this.transactions = new TransactionTemplate(transactions);
 	}
 
 	@Override
@@ -40,36 +48,54 @@ class PostService implements Posts {
 
 	void requireUser(String username) {
 		if (!accounts.exists(username)) {
-			throw ApiProblem.notFound("There is no user '" + username + "'.");
+			throw new UnknownUser(username);
 		}
 	}
 
-	/** 400 unless {@code referenced} is null or an existing user. */
-	void requireReferenceable(String referenced) {
+	/** The micropost's rules ({@link MicropostRules}), and a reference must name an existing user. */
+	private void check(String text, String referenced) {
+		List<FieldError> errors = MicropostRules.errors(text, referenced);
+		if (text == null) {
+			errors.add(0, new FieldError("text", "is required"));
+		}
+		if (!errors.isEmpty()) {
+			throw new InvalidInput(errors);
+		}
 		if (referenced != null && !accounts.exists(referenced)) {
-			throw ApiProblem.invalid("referenced", "must be the username of an existing user");
+			throw new InvalidInput("referenced", MicropostRules.REFERENCE_RULE);
 		}
 	}
 
 	Micropost get(String author, long id) {
-		return microposts.find(author, id).orElseThrow(() -> ApiProblem
-				.notFound("There is no micropost " + id + " of user '" + author + "'."));
+		return microposts.find(author, id)
+				.orElseThrow(() -> new MicropostNotFound(author, Long.toString(id)));
 	}
 
-	@Transactional
+	/**
+	 * Creates a micropost. Its rules are checked first, whoever calls, and before the transaction:
+	 * asking whether a referenced user exists may cross to another process, and no connection is
+	 * held meanwhile.
+	 */
 	Micropost create(String author, String text, String referenced) {
-		Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-		Micropost created = microposts.insert(author, text, referenced, now);
-		events.publishEvent(MicropostCreated.of(created));
-		return created;
+		check(text, referenced);
+		return transactions.execute(status -> {
+			Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+			Micropost created = microposts.insert(author, text, referenced, now);
+			events.publishEvent(MicropostCreated.of(created));
+			return created;
+		});
 	}
 
-	@Transactional
+	/** Replaces a micropost's text and reference, checked as {@link #create} checks them. */
 	Micropost update(Micropost existing, String text, String referenced) {
-		Micropost changed = new Micropost(existing.id(), existing.author(), text, referenced, existing.createdAt());
-		microposts.update(changed);
-		events.publishEvent(MicropostUpdated.of(changed));
-		return changed;
+		check(text, referenced);
+		return transactions.execute(status -> {
+			Micropost changed = new Micropost(existing.id(), existing.author(), text, referenced,
+					existing.createdAt());
+			microposts.update(changed);
+			events.publishEvent(MicropostUpdated.of(changed));
+			return changed;
+		});
 	}
 
 	@Transactional

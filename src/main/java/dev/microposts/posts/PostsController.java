@@ -26,13 +26,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.microposts.platform.web.ApiProblem;
 import dev.microposts.platform.security.Caller;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
 import dev.microposts.platform.web.Paging;
-import dev.microposts.platform.web.Text;
 
 /**
  * A user's collection and mentions. Checks run in the contract's order: authentication, then
@@ -86,7 +84,6 @@ class PostsController {
 		String text = validText(json, json.requiredString("text"));
 		String referenced = validReference(json, json.string("referenced"));
 		json.validate();
-		posts.requireReferenceable(referenced);
 		MicropostView created = MicropostView.of(posts.create(username, text, referenced));
 		return ResponseEntity.created(URI.create(created.href())).body(created);
 	}
@@ -112,7 +109,6 @@ class PostsController {
 		String text = validText(json, json.requiredString("text"));
 		String referenced = validReference(json, json.string("referenced"));
 		json.validate();
-		posts.requireReferenceable(referenced);
 		return MicropostView.of(posts.update(existing, text, referenced));
 	}
 
@@ -143,7 +139,6 @@ class PostsController {
 		if (!textField.present() && !referencedField.present()) {
 			return MicropostView.of(existing);
 		}
-		posts.requireReferenceable(referenced);
 		return MicropostView.of(posts.update(existing, text, referenced));
 	}
 
@@ -179,31 +174,16 @@ class PostsController {
 		catch (NumberFormatException ex) {
 			// not a number: no such micropost
 		}
-		throw ApiProblem.notFound("There is no micropost " + id + " of user '" + username + "'.");
+		throw new MicropostNotFound(username, id);
 	}
 
 	private static String validText(JsonBody json, String text) {
-		if (text == null) {
-			return null;
-		}
-		String malformed = Text.malformation(text);
-		int length = Text.codePoints(text);
-		if (malformed != null) {
-			json.reject("text", malformed);
-		}
-		else if (length < 1 || length > 255) {
-			json.reject("text", "must be 1 to 255 characters long");
-		}
-		else if (!Text.hasVisibleCharacter(text)) {
-			json.reject("text", "must contain a character that is not whitespace");
-		}
+		MicropostRules.errors(text, null).forEach(json::reject);
 		return text;
 	}
 
 	private static String validReference(JsonBody json, JsonBody.Field<String> referenced) {
-		if (referenced.value() != null && !Text.isUsername(referenced.value())) {
-			json.reject("referenced", "must be the username of an existing user");
-		}
+		MicropostRules.errors(null, referenced.value()).forEach(json::reject);
 		return referenced.value();
 	}
 }

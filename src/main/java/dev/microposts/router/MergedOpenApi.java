@@ -65,6 +65,9 @@ class MergedOpenApi implements OpenApiCustomizer {
 				if (components.getSecuritySchemes() != null) {
 					components.getSecuritySchemes().forEach(merged.getComponents()::addSecuritySchemes);
 				}
+				if (components.getHeaders() != null) {
+					components.getHeaders().forEach(merged.getComponents()::addHeaders);
+				}
 			}
 		}
 	}

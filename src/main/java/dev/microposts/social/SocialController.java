@@ -28,7 +28,6 @@ import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
 import dev.microposts.platform.web.Links;
 import dev.microposts.platform.web.Paging;
-import dev.microposts.platform.web.Text;
 
 @RestController
 @ConditionalOnModule(ModuleId.SOCIAL)
@@ -93,14 +92,6 @@ class SocialController {
 		Caller.requireSelf(caller, username);
 		JsonBody json = JsonBody.parse(type, body);
 		String followee = json.requiredString("username");
-		if (followee != null) {
-			if (followee.equals(username)) {
-				json.reject("username", "must not be the user themself");
-			}
-			else if (!Text.isUsername(followee) || !social.userExists(followee)) {
-				json.reject("username", "must be the username of an existing user");
-			}
-		}
 		json.validate();
 		boolean created = social.follow(username, followee);
 		UserRef ref = UserRef.of(followee);

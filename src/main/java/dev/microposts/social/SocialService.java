@@ -6,10 +6,14 @@ import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.microposts.platform.core.InvalidInput;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.accounts.UnknownUser;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
@@ -24,38 +28,49 @@ class SocialService {
 	private final ApplicationEventPublisher events;
 	private final Clock clock = Clock.systemUTC();
 
-	SocialService(Follows follows, Accounts accounts, ApplicationEventPublisher events) {
+	private final TransactionTemplate transactions;
+
+	SocialService(Follows follows, Accounts accounts, ApplicationEventPublisher events,
+			PlatformTransactionManager transactions) {
 		this.follows = follows;
 		this.accounts = accounts;
 		this.events = events;
+		this.transactions = new TransactionTemplate(transactions);
 	}
 
 	void requireUser(String username) {
 		if (!accounts.exists(username)) {
-			throw ApiProblem.notFound("There is no user '" + username + "'.");
+			throw new UnknownUser(username);
 		}
 	}
 
-	boolean userExists(String username) {
-		return accounts.exists(username);
-	}
-
-	/** Returns true when the edge is new, false when it already existed. */
-	@Transactional
+	/**
+	 * Returns true when the edge is new, false when it already existed. A user cannot follow
+	 * themself nor a user that does not exist; that is asked before the transaction (it may cross
+	 * to another process), so no connection is held meanwhile.
+	 */
 	boolean follow(String follower, String followee) {
-		if (follows.exists(follower, followee)) {
-			return false;
+		if (followee.equals(follower)) {
+			throw new InvalidInput("username", "must not be the user themself");
 		}
-		try {
-			if (!follows.insert(follower, followee, clock.instant())) {
+		if (!accounts.exists(followee)) {
+			throw new InvalidInput("username", "must be the username of an existing user");
+		}
+		return Boolean.TRUE.equals(transactions.execute(status -> {
+			if (follows.exists(follower, followee)) {
 				return false;
 			}
-		}
-		catch (DuplicateKeyException raced) {
-			return false;
-		}
-		events.publishEvent(Followed.of(follower, followee));
-		return true;
+			try {
+				if (!follows.insert(follower, followee, clock.instant())) {
+					return false;
+				}
+			}
+			catch (DuplicateKeyException raced) {
+				return false;
+			}
+			events.publishEvent(Followed.of(follower, followee));
+			return true;
+		}));
 	}
 
 	@Transactional

@@ -10,7 +10,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.microposts.accounts.Accounts;
-import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.accounts.UnknownUser;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
@@ -91,7 +91,7 @@ class TimelineService {
 
 	void requireUser(String owner) {
 		if (!accounts.exists(owner)) {
-			throw ApiProblem.notFound("There is no user '" + owner + "'.");
+			throw new UnknownUser(owner);
 		}
 	}
 

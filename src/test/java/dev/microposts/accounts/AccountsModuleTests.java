@@ -9,7 +9,7 @@ import org.springframework.modulith.test.AssertablePublishedEvents;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.test.context.TestPropertySource;
 
-import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.core.DomainException;
 
 @ApplicationModuleTest
 @TestPropertySource(properties = "microposts.data-dir=target/test-data/module-accounts-${random.uuid}")
@@ -51,11 +51,12 @@ class AccountsModuleTests {
 		accounts.register("module_throttle", "password123");
 		for (int i = 0; i < AccountService.MAX_FAILURES; i++) {
 			assertThatThrownBy(() -> accounts.login("module_throttle", "wrong"))
-					.isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status().value()).isEqualTo(401));
+					.isInstanceOfSatisfying(DomainException.class,
+							p -> assertThat(p.kind()).isEqualTo(DomainException.Kind.UNAUTHENTICATED)); // 401
 		}
 		assertThatThrownBy(() -> accounts.login("module_throttle", "password123"))
-				.isInstanceOfSatisfying(ApiProblem.class, p -> {
-					assertThat(p.status().value()).isEqualTo(429);
+				.isInstanceOfSatisfying(DomainException.class, p -> {
+					assertThat(p.kind()).isEqualTo(DomainException.Kind.THROTTLED); // 429
 					assertThat(p.retryAfterSeconds()).isBetween(1L, 60L);
 				});
 	}

@@ -9,7 +9,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.microposts.platform.web.Text;
+import dev.microposts.accounts.Username;
+import dev.microposts.platform.core.Text;
 
 class DatasetTests {
 
@@ -44,7 +45,7 @@ class DatasetTests {
 
 	@Test
 	void usernamesAreValidAndTheGraphIsReproducible() {
-		assertThat(dataset.users()).allMatch(Text::isUsername).doesNotHaveDuplicates();
+		assertThat(dataset.users()).allMatch(Username::isValid).doesNotHaveDuplicates();
 		assertThat(Dataset.generate(1000, 40, 20, 42).follows()).hasSameSizeAs(dataset.follows());
 	}
 

@@ -34,9 +34,9 @@ import dev.microposts.contract.Api.Exchange;
  * {@code /v3/api-docs} (read once per base URL), with Atlassian's swagger-request-validator: the
  * status must be documented for the operation, and the content type, the body (against its
  * schema, no undocumented properties) and the required headers must be as documented. Requests
- * are only reported on, never held against the server: the contract tests send bad ones on
- * purpose. A request outside the document (an undocumented path or method: actuator, Swagger UI,
- * a 405) has no documented response to check.
+ * that break the document are only counted, never held against the server: the contract tests
+ * send bad ones on purpose. A request outside the document (an undocumented path or method:
+ * actuator, Swagger UI, a 405) has no documented response to check.
  */
 final class OpenApiResponses {
 
@@ -44,6 +44,7 @@ final class OpenApiResponses {
 	private static final Map<String, OpenApiInteractionValidator> VALIDATORS = new ConcurrentHashMap<>();
 	private static final AtomicInteger VALIDATED = new AtomicInteger();
 	private static final AtomicInteger OUTSIDE = new AtomicInteger();
+	private static final AtomicInteger BAD_REQUESTS = new AtomicInteger();
 
 	/** One test's responses: violations are collected until the test asks for them. */
 	static final class Check implements AutoCloseable {
@@ -100,7 +101,8 @@ final class OpenApiResponses {
 	}
 
 	static String summary() {
-		return VALIDATED.get() + " responses validated against the published OpenAPI document, " + OUTSIDE.get()
+		return VALIDATED.get() + " responses validated against the published OpenAPI document (" + BAD_REQUESTS.get()
+				+ " of them to requests that break it), " + OUTSIDE.get()
 				+ " to requests outside it (undocumented path or method)";
 	}
 
@@ -131,6 +133,9 @@ final class OpenApiResponses {
 				|| m.getKey().equals("validation.request.operation.notAllowed"));
 		if (outside) {
 			return null;
+		}
+		if (report.getMessages().stream().anyMatch(m -> m.getKey().startsWith("validation.request"))) {
+			BAD_REQUESTS.incrementAndGet();
 		}
 		return report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
 				.map(m -> "[" + m.getKey() + "] " + m.getMessage()

@@ -1,6 +1,6 @@
 package dev.microposts.platform.topology;
 
-import dev.microposts.platform.web.ApiProblem;
+import dev.microposts.platform.core.DomainException;
 import dev.microposts.platform.web.RequestIds;
 
 import java.time.Duration;
@@ -30,6 +30,14 @@ import org.springframework.web.client.RestClientException;
  */
 @Component("remoteModuleBindings")
 public class RemoteModules {
+
+	/** A module in another process cannot answer now (down, too slow, or its breaker is open). */
+	public static final class ModuleUnavailable extends DomainException {
+
+		ModuleUnavailable(String message) {
+			super(Kind.UNAVAILABLE, message);
+		}
+	}
 
 	/** One remote module: base URL, client, breaker, retry. */
 	public static final class Remote {
@@ -65,10 +73,10 @@ public class RemoteModules {
 				return breaker.executeSupplier(call);
 			}
 			catch (CallNotPermittedException open) {
-				throw ApiProblem.unavailable("The " + module + " module is unavailable; try again shortly.");
+				throw new ModuleUnavailable("The " + module + " module is unavailable; try again shortly.");
 			}
 			catch (ResourceAccessException | HttpServerErrorException ex) {
-				throw ApiProblem.unavailable("The " + module + " module did not answer; try again shortly.");
+				throw new ModuleUnavailable("The " + module + " module did not answer; try again shortly.");
 			}
 		}
 	}

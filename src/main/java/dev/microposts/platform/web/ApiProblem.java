@@ -1,5 +1,7 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.core.FieldError;
+
 import java.util.List;
 
 import org.springframework.http.HttpStatus;
@@ -9,10 +11,6 @@ import org.springframework.http.HttpStatus;
  * {@code application/problem+json} (RFC 9457) with optional field errors.
  */
 public class ApiProblem extends RuntimeException {
-
-	/** One offending field of a request body or query. */
-	public record FieldError(String field, String message) {
-	}
 
 	private final HttpStatus status;
 	private final List<FieldError> errors;

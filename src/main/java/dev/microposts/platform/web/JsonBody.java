@@ -1,5 +1,7 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.core.FieldError;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +29,7 @@ public final class JsonBody {
 	}
 
 	private final JsonNode root;
-	private final List<ApiProblem.FieldError> errors = new ArrayList<>();
+	private final List<FieldError> errors = new ArrayList<>();
 
 	private JsonBody(JsonNode root) {
 		this.root = root;
@@ -103,8 +105,13 @@ public final class JsonBody {
 		return Optional.ofNullable(string(name).value());
 	}
 
+	/** Adds a rule's field error to the ones this body has. */
+	public void reject(FieldError error) {
+		reject(error.field(), error.message());
+	}
+
 	public void reject(String field, String message) {
-		errors.add(new ApiProblem.FieldError(field, message));
+		errors.add(new FieldError(field, message));
 	}
 
 	public boolean hasError(String field) {

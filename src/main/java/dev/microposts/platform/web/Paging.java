@@ -1,5 +1,7 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.core.FieldError;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,17 +43,17 @@ public final class Paging {
 
 	/** Parses {@code limit} and {@code cursor}; anything out of range or not a number is a 400. */
 	public static Page page(String limit, String cursor) {
-		List<ApiProblem.FieldError> errors = new ArrayList<>();
+		List<FieldError> errors = new ArrayList<>();
 		int parsedLimit = DEFAULT_LIMIT;
 		if (limit != null) {
 			try {
 				parsedLimit = Integer.parseInt(limit.trim());
 				if (parsedLimit < 1 || parsedLimit > MAX_LIMIT) {
-					errors.add(new ApiProblem.FieldError("limit", "must be between 1 and " + MAX_LIMIT));
+					errors.add(new FieldError("limit", "must be between 1 and " + MAX_LIMIT));
 				}
 			}
 			catch (NumberFormatException ex) {
-				errors.add(new ApiProblem.FieldError("limit", "must be an integer between 1 and " + MAX_LIMIT));
+				errors.add(new FieldError("limit", "must be an integer between 1 and " + MAX_LIMIT));
 			}
 		}
 		Long before = null;
@@ -59,11 +61,11 @@ public final class Paging {
 			try {
 				before = Long.parseLong(cursor.trim());
 				if (before < 1) {
-					errors.add(new ApiProblem.FieldError("cursor", "is not a cursor of this list"));
+					errors.add(new FieldError("cursor", "is not a cursor of this list"));
 				}
 			}
 			catch (NumberFormatException ex) {
-				errors.add(new ApiProblem.FieldError("cursor", "is not a cursor of this list"));
+				errors.add(new FieldError("cursor", "is not a cursor of this list"));
 			}
 		}
 		if (!errors.isEmpty()) {

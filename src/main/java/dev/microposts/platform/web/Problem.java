@@ -1,5 +1,7 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.core.FieldError;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -16,11 +18,11 @@ import org.springframework.http.MediaType;
  * The body of every error answer (RFC 9457). {@code errors} names offending fields of a 400.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, List<ApiProblem.FieldError> errors) {
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
 
 	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
-	public static Problem of(HttpStatusCode status, String detail, List<ApiProblem.FieldError> errors) {
+	public static Problem of(HttpStatusCode status, String detail, List<FieldError> errors) {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		String title = known == null ? "Error" : known.getReasonPhrase();
 		return new Problem("about:blank", title, status.value(), detail == null || detail.isBlank() ? title : detail,

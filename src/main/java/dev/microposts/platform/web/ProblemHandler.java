@@ -1,9 +1,14 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.core.DomainException;
+
+import dev.microposts.platform.core.FieldError;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -36,12 +41,33 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return response.body(Problem.of(problem.status(), problem.getMessage(), problem.errors()));
 	}
 
+	/** A module refused a command: each kind of refusal has its status. */
+	@ExceptionHandler(DomainException.class)
+	ResponseEntity<Object> refused(DomainException refusal) {
+		HttpStatus status = switch (refusal.kind()) {
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case INVALID -> HttpStatus.BAD_REQUEST;
+			case CONFLICT -> HttpStatus.CONFLICT;
+			case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+			case THROTTLED -> HttpStatus.TOO_MANY_REQUESTS;
+			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+		};
+		var response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (refusal.retryAfterSeconds() != null) {
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+		}
+		if (status == HttpStatus.UNAUTHORIZED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		return response.body(Problem.of(status, refusal.getMessage(), refusal.errors()));
+	}
+
 	/** A query string that is not valid URL encoding. */
 	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
 	ResponseEntity<Object> badQuery(Exception ex) {
 		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problem.of(
 				HttpStatusCode.valueOf(400), "The query string is not valid URL encoding.",
-				java.util.List.of(new ApiProblem.FieldError("query", "is not valid URL encoding"))));
+				java.util.List.of(new FieldError("query", "is not valid URL encoding"))));
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -1,5 +1,7 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.core.FieldError;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +41,7 @@ class JsonBodyTests {
 		body.requiredString("b");
 		body.requiredString("c");
 		assertThatThrownBy(body::validate).isInstanceOfSatisfying(ApiProblem.class,
-				p -> assertThat(p.errors()).extracting(ApiProblem.FieldError::field).containsExactly("a", "b", "c"));
+				p -> assertThat(p.errors()).extracting(FieldError::field).containsExactly("a", "b", "c"));
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.core.FieldError;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,7 @@ class PagingTests {
 	void rejectsLimitsOutOfRangeOrNotNumbers() {
 		for (String bad : new String[] { "0", "101", "-5", "ten", "", "2.5", "99999999999" }) {
 			assertThatThrownBy(() -> Paging.page(bad, null)).isInstanceOfSatisfying(ApiProblem.class,
-					p -> assertThat(p.errors()).extracting(ApiProblem.FieldError::field).containsExactly("limit"));
+					p -> assertThat(p.errors()).extracting(FieldError::field).containsExactly("limit"));
 		}
 	}
 
@@ -34,7 +36,7 @@ class PagingTests {
 	void rejectsForeignCursors() {
 		for (String bad : new String[] { "abc", "0", "-1", "" }) {
 			assertThatThrownBy(() -> Paging.page(null, bad)).isInstanceOfSatisfying(ApiProblem.class,
-					p -> assertThat(p.errors()).extracting(ApiProblem.FieldError::field).containsExactly("cursor"));
+					p -> assertThat(p.errors()).extracting(FieldError::field).containsExactly("cursor"));
 		}
 	}
 }

@@ -1,18 +1,10 @@
-package dev.microposts.platform.web;
+package dev.microposts.platform.core;
 
-import java.util.regex.Pattern;
-
-/** Rules for user-supplied text shared by every module: usernames and Unicode lengths. */
+/** Rules for user-supplied text shared by every module: well-formed Unicode and lengths in code points. */
 public final class Text {
 
-	private static final Pattern USERNAME = Pattern.compile("[a-z0-9_]{1,50}");
 
 	private Text() {
-	}
-
-	/** True for 1..50 characters of {@code a-z}, {@code 0-9} and {@code _}. */
-	public static boolean isUsername(String candidate) {
-		return candidate != null && USERNAME.matcher(candidate).matches();
 	}
 
 	/**

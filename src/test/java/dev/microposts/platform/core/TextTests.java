@@ -1,23 +1,10 @@
-package dev.microposts.platform.web;
+package dev.microposts.platform.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 class TextTests {
-
-	@Test
-	void usernamesAreOneToFiftyLowercaseLettersDigitsAndUnderscores() {
-		assertThat(Text.isUsername("a")).isTrue();
-		assertThat(Text.isUsername("user_01")).isTrue();
-		assertThat(Text.isUsername("a".repeat(50))).isTrue();
-		assertThat(Text.isUsername("a".repeat(51))).isFalse();
-		assertThat(Text.isUsername("")).isFalse();
-		assertThat(Text.isUsername(null)).isFalse();
-		assertThat(Text.isUsername("Alice")).isFalse();
-		assertThat(Text.isUsername("al-ice")).isFalse();
-		assertThat(Text.isUsername("ålice")).isFalse();
-	}
 
 	@Test
 	void countsCodePointsNotUtf16Units() {
