@@ -2,13 +2,20 @@ package dev.microposts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import net.sourceforge.plantuml.FileFormat;
+import net.sourceforge.plantuml.FileFormatOption;
+import net.sourceforge.plantuml.SourceStringReader;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.modulith.core.ApplicationModule;
@@ -106,6 +113,30 @@ class ModularityTests {
 	@Test
 	void writesDocumentation() {
 		new Documenter(modules).writeDocumentation().writeIndividualModulesAsPlantUml().writeModuleCanvases();
+	}
+
+	/**
+	 * docs/modules.svg, the README's module diagram, is drawn from the code: from the diagram
+	 * Spring Modulith's documenter writes, laid out by PlantUML without Graphviz. When the code's
+	 * modules changed, the test redraws it and fails until the new drawing is committed.
+	 */
+	@Test
+	void theReadmesModuleDiagramIsDrawnFromTheCode() throws IOException {
+		Path generated = Path.of("target/diagram");
+		new Documenter(modules, Documenter.Options.defaults().withOutputFolder(generated.toString()))
+				.writeModulesAsPlantUml();
+		String source = Files.readString(generated.resolve("components.puml"))
+				.replaceFirst("@startuml\\R", "@startuml\n!pragma layout smetana\n");
+		Path committed = Path.of("docs/modules.puml");
+		if (Files.exists(committed) && Files.readString(committed).equals(source)) {
+			return;
+		}
+		Files.writeString(committed, source);
+		try (OutputStream svg = Files.newOutputStream(Path.of("docs/modules.svg"))) {
+			new SourceStringReader(source).outputImage(svg, new FileFormatOption(FileFormat.SVG));
+		}
+		throw new AssertionError("The module diagram was out of date: docs/modules.puml and docs/modules.svg "
+				+ "are redrawn from the code; commit them.");
 	}
 
 	private static Stream<String> paths(Class<?> controller) {

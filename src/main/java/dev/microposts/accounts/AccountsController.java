@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
-import dev.microposts.platform.web.Links;
 import dev.microposts.platform.web.Timestamps;
 
 @RestController
@@ -34,8 +33,9 @@ class AccountsController {
 	record UserView(String username, String href, String collection, String timeline, String joined) {
 
 		static UserView of(Users.User user) {
-			return new UserView(user.username(), Links.user(user.username()), Links.collection(user.username()),
-					Links.timeline(user.username()), Timestamps.format(user.joined()));
+			String href = UserLinks.user(user.username());
+			return new UserView(user.username(), href, href + "/collection", href + "/timeline",
+					Timestamps.format(user.joined()));
 		}
 	}
 

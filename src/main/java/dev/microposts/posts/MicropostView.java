@@ -2,7 +2,7 @@ package dev.microposts.posts;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
-import dev.microposts.platform.web.Links;
+import dev.microposts.accounts.UserLinks;
 import dev.microposts.platform.web.Timestamps;
 
 /**
@@ -14,7 +14,7 @@ public record MicropostView(String href, long id, String text,
 		String timestamp, String user) {
 
 	public static MicropostView of(Micropost micropost) {
-		return new MicropostView(Links.micropost(micropost.author(), micropost.id()), micropost.id(),
+		return new MicropostView(UserLinks.user(micropost.author()) + "/collection/" + micropost.id(), micropost.id(),
 				micropost.text(), micropost.referenced(), Timestamps.format(micropost.createdAt()), micropost.author());
 	}
 }

@@ -26,7 +26,7 @@ import dev.microposts.platform.security.Caller;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.JsonBody;
-import dev.microposts.platform.web.Links;
+import dev.microposts.accounts.UserLinks;
 import dev.microposts.platform.web.Paging;
 
 @RestController
@@ -39,7 +39,7 @@ class SocialController {
 	record UserRef(String username, String href) {
 
 		static UserRef of(String username) {
-			return new UserRef(username, Links.user(username));
+			return new UserRef(username, UserLinks.user(username));
 		}
 	}
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Absolute URLs of the public API, built from the current request so that
  * {@code X-Forwarded-Proto/Host/Prefix} (applied by the forwarded-header filter) are honoured.
+ * Each module writes the paths of its own resources ({@code accounts.UserLinks}, ...).
  */
 public final class Links {
 
@@ -35,20 +36,14 @@ public final class Links {
 		return base;
 	}
 
-	public static String user(String username) {
-		return base() + "/api/users/" + segment(username);
+	/** The absolute URL of a path of the public API: the current request's base and {@code path}. */
+	public static String to(String path) {
+		return base() + path;
 	}
 
-	public static String collection(String username) {
-		return user(username) + "/collection";
-	}
-
-	public static String timeline(String username) {
-		return user(username) + "/timeline";
-	}
-
-	public static String micropost(String username, long id) {
-		return collection(username) + "/" + id;
+	/** A value made safe for one path segment ({@code /} and the like percent-encoded). */
+	public static String segment(String value) {
+		return UriUtils.encodePathSegment(value, StandardCharsets.UTF_8);
 	}
 
 	/** The current request's absolute URL without its query. */
@@ -56,7 +51,4 @@ public final class Links {
 		return ServletUriComponentsBuilder.fromCurrentRequestUri().replaceQuery(null).build().toUriString();
 	}
 
-	private static String segment(String value) {
-		return UriUtils.encodePathSegment(value, StandardCharsets.UTF_8);
-	}
 }
