@@ -60,13 +60,15 @@ class RouterConfig {
 	/** One route per business module, from the module graph's paths. */
 	@Bean
 	RouterFunction<ServerResponse> moduleRoutes(RoutingTable table) {
-		RouterFunction<ServerResponse> routes = RouterFunctions.route().build();
+		RouterFunction<ServerResponse> routes = null;
 		for (ModuleId module : ModuleId.BUSINESS) {
 			String url = table.urls().get(module);
 			if (url != null) {
-				routes = routes.and(proxy(module, url));
+				RouterFunction<ServerResponse> route = proxy(module, url);
+				routes = routes == null ? route : routes.and(route);
 			}
 		}
+		// the topology check refuses a router without every module's URL, so this is never empty
 		return routes;
 	}
 
@@ -90,10 +92,9 @@ class RouterConfig {
 				.onError(Exception.class, (error, request) -> {
 					log.warn("The {} module at {} did not answer {} {}: {}", module.id(), url, request.method(),
 							request.path(), error.toString());
-					return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-							.contentType(MediaType.APPLICATION_PROBLEM_JSON).header("Retry-After", "1")
-							.body(Problem.of(HttpStatus.SERVICE_UNAVAILABLE,
-									"The " + module.id() + " module is unavailable; try again shortly.", List.of()));
+					var answer = RouterProblems.answer(error, request.method().name(), module.id());
+					return ServerResponse.status(answer.getStatusCode()).headers(headers -> headers.putAll(answer.getHeaders()))
+							.body(answer.getBody());
 				}).build();
 	}
 }
