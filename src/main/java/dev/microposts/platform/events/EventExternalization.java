@@ -31,7 +31,7 @@ import dev.microposts.platform.web.RequestIds;
 class EventExternalization {
 
 	@Bean
-	EventExternalizationConfiguration eventExternalization(MicropostsProperties settings) {
+	EventExternalizationConfiguration externalizedEvents(MicropostsProperties settings) {
 		Set<ModuleId> local = settings.localModules();
 		return EventExternalizationConfiguration.externalizing()
 				.select(EventExternalizationConfiguration.annotatedAsExternalized()
