@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import org.springframework.modulith.events.Externalized;
 
-/** A micropost was created. Carries the whole micropost. Version 1. */
+/** A micropost was created. Carries the whole micropost (revision 1). Version 1. */
 @Externalized("microposts.posts::#{micropost().id()}")
 public record MicropostCreated(UUID id, Instant occurredAt, int version, Micropost micropost) {
 

@@ -22,7 +22,7 @@ import dev.microposts.platform.jdbc.Sql;
 @ConditionalOnModule(ModuleId.POSTS)
 class Microposts {
 
-	private static final String COLUMNS = "SELECT id, author, text, referenced, created_at FROM posts_microposts ";
+	private static final String COLUMNS = "SELECT id, author, text, referenced, created_at, revision FROM posts_microposts ";
 
 	private final JdbcClient jdbc;
 
@@ -36,16 +36,22 @@ class Microposts {
 		jdbc.sql("INSERT INTO posts_microposts (author, text, referenced, created_at) VALUES (?, ?, ?, ?)")
 				.params(author, text, referenced, Sql.timestamp(createdAt)).update(keys, "id");
 		long id = keys.getKey().longValue();
-		return new Micropost(id, author, text, referenced, createdAt);
+		return new Micropost(id, author, text, referenced, createdAt, 1);
 	}
 
 	Optional<Micropost> find(String author, long id) {
 		return jdbc.sql(COLUMNS + "WHERE id = ? AND author = ?").params(id, author).query(Microposts::map).optional();
 	}
 
-	void update(Micropost micropost) {
-		jdbc.sql("UPDATE posts_microposts SET text = ?, referenced = ? WHERE id = ?")
-				.params(micropost.text(), micropost.referenced(), micropost.id()).update();
+	/**
+	 * Changes a micropost's text and reference and gives it the next revision; empty when it is
+	 * gone (deleted meanwhile). Call in a transaction: the update's row lock makes the revision read
+	 * back this change's.
+	 */
+	Optional<Micropost> update(String author, long id, String text, String referenced) {
+		int changed = jdbc.sql("UPDATE posts_microposts SET text = ?, referenced = ?, revision = revision + 1 "
+				+ "WHERE id = ? AND author = ?").params(text, referenced, id, author).update();
+		return changed == 0 ? Optional.empty() : find(author, id);
 	}
 
 	boolean delete(String author, long id) {
@@ -71,6 +77,6 @@ class Microposts {
 
 	private static Micropost map(ResultSet rs, int row) throws SQLException {
 		return new Micropost(rs.getLong("id"), rs.getString("author"), rs.getString("text"),
-				rs.getString("referenced"), Sql.instant(rs, "created_at"));
+				rs.getString("referenced"), Sql.instant(rs, "created_at"), rs.getLong("revision"));
 	}
 }

@@ -1,12 +1,14 @@
 package dev.microposts.posts;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,6 +18,7 @@ import dev.microposts.accounts.Accounts;
 import dev.microposts.accounts.UnknownUser;
 import dev.microposts.platform.core.FieldError;
 import dev.microposts.platform.core.InvalidInput;
+import dev.microposts.platform.core.Text;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.Paging;
@@ -30,10 +33,15 @@ class PostService implements Posts {
 	private final ApplicationEventPublisher events;
 	private final Clock clock = Clock.systemUTC();
 
+	/** How long a create's Idempotency-Key is remembered. */
+	static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
 	private final TransactionTemplate transactions;
+	private final IdempotencyKeys keys;
 
 	PostService(Microposts microposts, Accounts accounts, ApplicationEventPublisher events,
-			PlatformTransactionManager transactions) {
+			PlatformTransactionManager transactions, IdempotencyKeys keys) {
+		this.keys = keys;
 		this.microposts = microposts;
 		this.accounts = accounts;
 		this.events = events;
@@ -86,13 +94,49 @@ class PostService implements Posts {
 		});
 	}
 
+	/**
+	 * Creates a micropost once per Idempotency-Key of its author: a retry with the same key and the
+	 * same body ({@code requestHash}) within {@link #IDEMPOTENCY_WINDOW} gets the first micropost
+	 * again and creates nothing, also when it races the first; the same key with another body is
+	 * refused.
+	 */
+	Micropost createOnce(String author, String key, String requestHash, String text, String referenced) {
+		Optional<Micropost> earlier = replay(author, key, requestHash, text, referenced);
+		if (earlier.isPresent()) {
+			return earlier.get();
+		}
+		check(text, referenced);
+		try {
+			return transactions.execute(status -> {
+				Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+				Micropost created = microposts.insert(author, text, referenced, now);
+				keys.insert(author, key, requestHash, created.id(), now, now.minus(IDEMPOTENCY_WINDOW));
+				events.publishEvent(MicropostCreated.of(created));
+				return created;
+			});
+		}
+		catch (DuplicateKeyException raced) {
+			// a concurrent first use of the key committed first: its answer is ours
+			return replay(author, key, requestHash, text, referenced).orElseThrow(() -> raced);
+		}
+	}
+
+	private Optional<Micropost> replay(String author, String key, String requestHash, String text, String referenced) {
+		return keys.find(author, key, clock.instant().minus(IDEMPOTENCY_WINDOW)).map(recorded -> {
+			if (!recorded.requestHash().equals(requestHash)) {
+				throw new MicropostNotFound.IdempotencyKeyReused();
+			}
+			return new Micropost(recorded.micropostId(), author, text, referenced, recorded.createdAt(), 1);
+		});
+	}
+
 	/** Replaces a micropost's text and reference, checked as {@link #create} checks them. */
 	Micropost update(Micropost existing, String text, String referenced) {
 		check(text, referenced);
 		return transactions.execute(status -> {
-			Micropost changed = new Micropost(existing.id(), existing.author(), text, referenced,
-					existing.createdAt());
-			microposts.update(changed);
+			// gone since it was read (a DELETE won the race): 404, and no event for a deleted micropost
+			Micropost changed = microposts.update(existing.author(), existing.id(), text, referenced)
+					.orElseThrow(() -> new MicropostNotFound(existing.author(), Long.toString(existing.id())));
 			events.publishEvent(MicropostUpdated.of(changed));
 			return changed;
 		});
@@ -105,7 +149,16 @@ class PostService implements Posts {
 		}
 	}
 
+	/**
+	 * An author's microposts, those whose text contains {@code search} when it is given and not
+	 * empty. A term no text can contain (U+0000, an unpaired surrogate) is invalid input, refused
+	 * before it reaches the database (PostgreSQL rejects U+0000 in any string it is sent).
+	 */
 	List<Micropost> collection(String author, Optional<String> search, Paging.Page page) {
+		String malformed = search.map(Text::malformation).orElse(null);
+		if (malformed != null) {
+			throw new InvalidInput("search", malformed);
+		}
 		return search.filter(term -> !term.isEmpty())
 				.map(term -> microposts.byAuthorMatching(author, term, page.beforeOrMax(), page.fetchSize()))
 				.orElseGet(() -> microposts.byAuthor(author, page.beforeOrMax(), page.fetchSize()));

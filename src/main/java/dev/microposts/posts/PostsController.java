@@ -1,6 +1,10 @@
 package dev.microposts.posts;
 
 import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +51,9 @@ class PostsController {
 			@Schema(description = "a username, or null", nullable = true) String referenced) {
 	}
 
+	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+	private static final Pattern VALID_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
+
 	private final PostService posts;
 
 	PostsController(PostService posts) {
@@ -71,11 +78,16 @@ class PostsController {
 
 	@PostMapping("/collection")
 	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "Created; Location is the micropost's href")
+	@io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with another body",
+			content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
 	@Operation(summary = "Create a micropost", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
 			required = true, content = @Content(mediaType = "application/json",
 					schema = @Schema(implementation = MicropostInput.class))))
 	ResponseEntity<MicropostView> create(@PathVariable String username,
 			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Parameter(hidden = true) String type,
+			@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Parameter(description = "1..255 printable "
+					+ "ASCII characters: a retry with the same key and body within 24 hours answers the first answer "
+					+ "again and creates nothing", schema = @Schema(minLength = 1, maxLength = 255)) String idempotencyKey,
 			@RequestBody(required = false) byte[] body) {
 		String caller = Caller.require();
 		posts.requireUser(username);
@@ -83,8 +95,12 @@ class PostsController {
 		JsonBody json = JsonBody.parse(type, body);
 		String text = validText(json, json.requiredString("text"));
 		String referenced = validReference(json, json.string("referenced"));
+		if (idempotencyKey != null && !VALID_KEY.matcher(idempotencyKey).matches()) {
+			json.reject(IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters");
+		}
 		json.validate();
-		MicropostView created = MicropostView.of(posts.create(username, text, referenced));
+		MicropostView created = MicropostView.of(idempotencyKey == null ? posts.create(username, text, referenced)
+				: posts.createOnce(username, idempotencyKey, sha256(body), text, referenced));
 		return ResponseEntity.created(URI.create(created.href())).body(created);
 	}
 
@@ -162,6 +178,15 @@ class PostsController {
 		posts.requireUser(username);
 		Paging.Page page = Paging.page(limit, cursor);
 		return Paging.respond(page, posts.mentions(username, page), Micropost::id, MicropostView::of, Map.of());
+	}
+
+	private static String sha256(byte[] body) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static long parseId(String username, String id) {

@@ -45,6 +45,20 @@ class Follows {
 				.params(follower, followee, Sql.timestamp(at)).update() == 1;
 	}
 
+	/**
+	 * The next revision of a pair's follow state, in the transaction of the change: the pair's
+	 * earlier row goes, a new one takes the next id. Called after the change's own statement, which
+	 * waits for a concurrent change of the pair, so revisions follow the order of the changes.
+	 */
+	long nextRevision(String follower, String followee) {
+		jdbc.sql("DELETE FROM social_follow_revisions WHERE follower = ? AND followee = ?").params(follower, followee)
+				.update();
+		var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+		jdbc.sql("INSERT INTO social_follow_revisions (follower, followee) VALUES (?, ?)").params(follower, followee)
+				.update(keys, "revision");
+		return keys.getKey().longValue();
+	}
+
 	boolean delete(String follower, String followee) {
 		return jdbc.sql("DELETE FROM social_follows WHERE follower = ? AND followee = ?").params(follower, followee)
 				.update() > 0;

@@ -68,7 +68,7 @@ class SocialService {
 			catch (DuplicateKeyException raced) {
 				return false;
 			}
-			events.publishEvent(Followed.of(follower, followee));
+			events.publishEvent(Followed.of(follower, followee, follows.nextRevision(follower, followee)));
 			return true;
 		}));
 	}
@@ -76,7 +76,7 @@ class SocialService {
 	@Transactional
 	void unfollow(String follower, String followee) {
 		if (follows.delete(follower, followee)) {
-			events.publishEvent(Unfollowed.of(follower, followee));
+			events.publishEvent(Unfollowed.of(follower, followee, follows.nextRevision(follower, followee)));
 		}
 	}
 

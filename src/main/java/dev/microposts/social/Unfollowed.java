@@ -5,11 +5,14 @@ import java.util.UUID;
 
 import org.springframework.modulith.events.Externalized;
 
-/** {@code follower} stopped following {@code followee}. Version 1. */
+/**
+ * {@code follower} stopped following {@code followee}. {@code revision} orders the pair's follows
+ * and unfollows: the higher is the newer (0: from before revisions existed). Version 1.
+ */
 @Externalized("microposts.social::#{follower()}")
-public record Unfollowed(UUID id, Instant occurredAt, int version, String follower, String followee) {
+public record Unfollowed(UUID id, Instant occurredAt, int version, String follower, String followee, long revision) {
 
-	public static Unfollowed of(String follower, String followee) {
-		return new Unfollowed(UUID.randomUUID(), Instant.now(), 1, follower, followee);
+	public static Unfollowed of(String follower, String followee, long revision) {
+		return new Unfollowed(UUID.randomUUID(), Instant.now(), 1, follower, followee, revision);
 	}
 }

@@ -46,6 +46,7 @@ class TimelineService {
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
+	/** A creation that arrives after its micropost's deletion (or a later edit) changes nothing. */
 	@ApplicationModuleListener
 	void on(MicropostCreated event) {
 		Micropost post = event.micropost();
@@ -53,6 +54,7 @@ class TimelineService {
 		timelines.fanOut(post.id(), post.author());
 	}
 
+	/** The newest revision wins; an update of a deleted micropost changes nothing. */
 	@ApplicationModuleListener
 	void on(MicropostUpdated event) {
 		timelines.savePost(event.micropost());
@@ -73,20 +75,39 @@ class TimelineService {
 	@ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
 	void on(Followed event) {
 		// commit the edge first: a micropost created from now on fans out to the follower, and one
-		// created before is found by the backfill below, so none falls between the two
-		ownTransaction.executeWithoutResult(status -> timelines.saveFollow(event.follower(), event.followee()));
+		// created before is found by the backfill below, so none falls between the two. A follow
+		// older than the pair's last applied change (it arrived after its unfollow) does nothing.
+		boolean newer = Boolean.TRUE.equals(ownTransaction.execute(status -> {
+			if (!timelines.advanceFollow(event.follower(), event.followee(), event.revision(), true)) {
+				return false;
+			}
+			timelines.saveFollow(event.follower(), event.followee());
+			return true;
+		}));
+		if (!newer) {
+			return;
+		}
 		List<Micropost> recent = posts.recentBy(event.followee(), BACKFILL);
 		ownTransaction.executeWithoutResult(status -> {
+			// an unfollow applied while the posts were fetched wins: the backfill is dropped
+			if (!timelines.stillFollowing(event.follower(), event.followee(), event.revision())) {
+				return;
+			}
 			for (Micropost post : recent) {
 				timelines.savePost(post);
-				timelines.addEntry(event.follower(), post.id());
+				if (!timelines.deleted(post.id())) {
+					timelines.addEntry(event.follower(), post.id());
+				}
 			}
 		});
 	}
 
+	/** An unfollow older than the pair's last applied change (a re-follow came first) does nothing. */
 	@ApplicationModuleListener
 	void on(Unfollowed event) {
-		timelines.removeFollow(event.follower(), event.followee());
+		if (timelines.advanceFollow(event.follower(), event.followee(), event.revision(), false)) {
+			timelines.removeFollow(event.follower(), event.followee());
+		}
 	}
 
 	void requireUser(String owner) {

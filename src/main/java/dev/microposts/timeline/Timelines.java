@@ -35,47 +35,49 @@ class Timelines {
 		this.skipDuplicate = Sql.onConflictDoNothing(dataSource);
 	}
 
-	/** Stores or refreshes the copy of a micropost. */
+	/**
+	 * Stores the copy of a micropost, or refreshes it when this one is newer (a higher revision):
+	 * an older update that arrives late changes nothing, nor does any copy of a deleted micropost.
+	 */
 	void savePost(Micropost post) {
-		if (refresh(post) == 0 && insertPost(post) == 0) {
+		if (refresh(post) == 0 && savePostIfAbsent(post) == 0) {
 			refresh(post); // a concurrent delivery inserted it first
 		}
 	}
 
 	private int refresh(Micropost post) {
-		return jdbc.sql("UPDATE timeline_posts SET text = ?, referenced = ? WHERE post_id = ?")
-				.params(post.text(), post.referenced(), post.id()).update();
+		return jdbc.sql("UPDATE timeline_posts SET text = ?, referenced = ?, revision = ? WHERE post_id = ? "
+				+ "AND revision < ?").params(post.text(), post.referenced(), post.revision(), post.id(), post.revision())
+				.update();
 	}
 
-	private int insertPost(Micropost post) {
+	/** Stores a copy unless one exists or the micropost was deleted: a late creation never overwrites an edit. */
+	int savePostIfAbsent(Micropost post) {
 		try {
-			return jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
-					+ "VALUES (?, ?, ?, ?, ?)" + skipDuplicate)
-					.params(post.id(), post.author(), post.text(), post.referenced(), Sql.timestamp(post.createdAt()))
-					.update();
-		}
-		catch (DuplicateKeyException concurrentCopy) {
-			return 0;
-		}
-	}
-
-	/** Stores a copy unless one exists: a late creation event never overwrites a newer edit. */
-	void savePostIfAbsent(Micropost post) {
-		try {
-			jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at) "
-					+ "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) "
-					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_posts WHERE post_id = ?)" + skipDuplicate)
+			return jdbc.sql("INSERT INTO timeline_posts (post_id, author, text, referenced, created_at, revision) "
+					+ "SELECT ?, ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) "
+					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_posts WHERE post_id = ?) "
+					+ "AND NOT EXISTS (SELECT 1 FROM timeline_deleted_posts WHERE post_id = ?)" + skipDuplicate)
 					.params(post.id(), post.author(), post.text(), post.referenced(), Sql.timestamp(post.createdAt()),
-							post.id())
+							post.revision(), post.id(), post.id())
 					.update();
 		}
 		catch (DuplicateKeyException concurrentCopy) {
-			// a concurrent delivery of the same event wrote it
+			return 0; // a concurrent delivery of the same event wrote it
 		}
 	}
 
-	/** Puts a micropost in its author's timeline and in those of the author's followers. */
+	/** Whether the micropost was deleted (ids are never reused, so that is for good). */
+	boolean deleted(long postId) {
+		return jdbc.sql("SELECT COUNT(*) FROM timeline_deleted_posts WHERE post_id = ?").param(postId)
+				.query(Long.class).single() > 0;
+	}
+
+	/** Puts a micropost in its author's timeline and in those of the author's followers (unless deleted). */
 	void fanOut(long postId, String author) {
+		if (deleted(postId)) {
+			return;
+		}
 		addEntry(author, postId);
 		try {
 			jdbc.sql("INSERT INTO timeline_entries (owner, post_id) SELECT f.follower, ? FROM timeline_follows f "
@@ -101,7 +103,16 @@ class Timelines {
 		}
 	}
 
+	/** Forgets a micropost and remembers that it was deleted, so that no late event brings it back. */
 	void deletePost(long postId) {
+		try {
+			jdbc.sql("INSERT INTO timeline_deleted_posts (post_id) SELECT ? FROM (VALUES (1)) AS one(x) "
+					+ "WHERE NOT EXISTS (SELECT 1 FROM timeline_deleted_posts WHERE post_id = ?)" + skipDuplicate)
+					.params(postId, postId).update();
+		}
+		catch (DuplicateKeyException alreadyThere) {
+			// a concurrent delivery of the same event wrote it
+		}
 		jdbc.sql("DELETE FROM timeline_entries WHERE post_id = ?").param(postId).update();
 		jdbc.sql("DELETE FROM timeline_posts WHERE post_id = ?").param(postId).update();
 	}
@@ -115,6 +126,45 @@ class Timelines {
 		catch (DuplicateKeyException alreadyThere) {
 			// a concurrent delivery of the same event wrote it
 		}
+	}
+
+	/**
+	 * Records a pair's change when it is newer than the last one applied (a higher revision) and
+	 * says whether it is; an older one, arriving late, is to be ignored. Revision 0 (an event from
+	 * before revisions) is always applied and recorded nowhere.
+	 */
+	boolean advanceFollow(String follower, String followee, long revision, boolean following) {
+		if (revision == 0) {
+			return true;
+		}
+		if (jdbc.sql("UPDATE timeline_follow_revisions SET revision = ?, following = ? WHERE follower = ? "
+				+ "AND followee = ? AND revision < ?").params(revision, following, follower, followee, revision)
+				.update() > 0) {
+			return true;
+		}
+		try {
+			return jdbc.sql("INSERT INTO timeline_follow_revisions (follower, followee, revision, following) "
+					+ "SELECT ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS "
+					+ "(SELECT 1 FROM timeline_follow_revisions WHERE follower = ? AND followee = ?)" + skipDuplicate)
+					.params(follower, followee, revision, following, follower, followee).update() > 0;
+		}
+		catch (DuplicateKeyException concurrentCopy) {
+			return false;
+		}
+	}
+
+	/**
+	 * Whether the pair's last applied change is still the follow of this revision, locking it: an
+	 * unfollow that comes meanwhile waits for the caller's transaction (the follow's backfill) and
+	 * then removes what it wrote.
+	 */
+	boolean stillFollowing(String follower, String followee, long revision) {
+		if (revision == 0) {
+			return follows(follower, followee);
+		}
+		return jdbc.sql("SELECT following FROM timeline_follow_revisions WHERE follower = ? AND followee = ? "
+				+ "AND revision = ? FOR UPDATE").params(follower, followee, revision).query(Boolean.class).optional()
+				.orElse(false);
 	}
 
 	boolean follows(String follower, String followee) {
@@ -140,12 +190,12 @@ class Timelines {
 		return jdbc.sql(READ).params(owner, before, limit).query(Timelines::map).list();
 	}
 
-	static final String READ = "SELECT p.post_id, p.author, p.text, p.referenced, p.created_at FROM "
+	static final String READ = "SELECT p.post_id, p.author, p.text, p.referenced, p.created_at, p.revision FROM "
 			+ "(SELECT post_id FROM timeline_entries WHERE owner = ? AND post_id < ? ORDER BY post_id DESC LIMIT ?) e "
 			+ "JOIN timeline_posts p ON p.post_id = e.post_id ORDER BY p.post_id DESC";
 
 	private static Micropost map(ResultSet rs, int row) throws SQLException {
 		return new Micropost(rs.getLong("post_id"), rs.getString("author"), rs.getString("text"),
-				rs.getString("referenced"), Sql.instant(rs, "created_at"));
+				rs.getString("referenced"), Sql.instant(rs, "created_at"), rs.getLong("revision"));
 	}
 }

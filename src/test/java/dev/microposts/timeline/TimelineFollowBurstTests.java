@@ -59,12 +59,12 @@ class TimelineFollowBurstTests {
 			String author = call.getArgument(0);
 			long base = 10_000L * (Integer.parseInt(author.substring(author.lastIndexOf('_') + 1)) + 1);
 			Thread.sleep(50); // a remote call takes a while
-			return List.of(new Micropost(base + 2, author, "second", null, Instant.now()),
-					new Micropost(base + 1, author, "first", null, Instant.now()));
+			return List.of(new Micropost(base + 2, author, "second", null, Instant.now(), 1),
+					new Micropost(base + 1, author, "first", null, Instant.now(), 1));
 		});
 		int follows = 36;
 		for (int i = 0; i < follows; i++) {
-			Followed followed = Followed.of("burst_fan_" + i, "burst_star_" + i);
+			Followed followed = Followed.of("burst_fan_" + i, "burst_star_" + i, 1);
 			transaction.executeWithoutResult(status -> events.publishEvent(followed));
 		}
 		Paging.Page page = new Paging.Page(10, null);

@@ -53,12 +53,16 @@ class TimelineModuleTests {
 	}
 
 	private static Micropost post(long id, String author, String text) {
-		return new Micropost(id, author, text, null, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+		return new Micropost(id, author, text, null, Instant.now().truncatedTo(ChronoUnit.MILLIS), 1);
+	}
+
+	private static Micropost revision(Micropost post, long revision) {
+		return new Micropost(post.id(), post.author(), post.text(), post.referenced(), post.createdAt(), revision);
 	}
 
 	@Test
 	void fansOutToTheAuthorAndFollowers(Scenario scenario) {
-		scenario.publish(Followed.of("t_fan", "t_star"))
+		scenario.publish(Followed.of("t_fan", "t_star", 1))
 				.andWaitForStateChange(() -> timelines.follows("t_fan", "t_star"));
 		scenario.publish(MicropostCreated.of(post(1001, "t_star", "hello")))
 				.andWaitForStateChange(() -> timeline.read("t_fan", first), list -> !list.isEmpty())
@@ -79,10 +83,10 @@ class TimelineModuleTests {
 	void followBackfillsAndUnfollowRemoves(Scenario scenario) {
 		given(posts.recentBy(eq("t_old"), anyInt()))
 				.willReturn(List.of(post(3002, "t_old", "b"), post(3001, "t_old", "a")));
-		scenario.publish(Followed.of("t_new", "t_old"))
+		scenario.publish(Followed.of("t_new", "t_old", 1))
 				.andWaitForStateChange(() -> timeline.read("t_new", first), list -> list.size() == 2)
 				.andVerify(list -> assertThat(list).extracting(Micropost::id).containsExactly(3002L, 3001L));
-		scenario.publish(Unfollowed.of("t_new", "t_old"))
+		scenario.publish(Unfollowed.of("t_new", "t_old", 2))
 				.andWaitForStateChange(() -> timeline.read("t_new", first), List::isEmpty);
 	}
 
@@ -90,7 +94,7 @@ class TimelineModuleTests {
 	void editsAndDeletesReachTheTimeline(Scenario scenario) {
 		scenario.publish(MicropostCreated.of(post(4001, "t_editor", "draft")))
 				.andWaitForStateChange(() -> timeline.read("t_editor", first), l -> !l.isEmpty());
-		scenario.publish(MicropostUpdated.of(post(4001, "t_editor", "final")))
+		scenario.publish(MicropostUpdated.of(revision(post(4001, "t_editor", "final"), 2)))
 				.andWaitForStateChange(() -> timeline.read("t_editor", first),
 						l -> l.get(0).text().equals("final"));
 		scenario.publish(MicropostDeleted.of(4001, "t_editor"))

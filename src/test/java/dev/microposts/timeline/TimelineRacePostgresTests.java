@@ -58,8 +58,8 @@ class TimelineRacePostgresTests {
 	@Test
 	void aBackfillThatMeetsAConcurrentFanOutOfTheSameMicropostCommitsTheRest() throws Exception {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-		Micropost raced = new Micropost(7001, "race_star", "raced", null, now);
-		Micropost other = new Micropost(7002, "race_star", "not raced", null, now);
+		Micropost raced = new Micropost(7001, "race_star", "raced", null, now, 1);
+		Micropost other = new Micropost(7002, "race_star", "not raced", null, now, 1);
 		CountDownLatch written = new CountDownLatch(1);
 		CountDownLatch commit = new CountDownLatch(1);
 		CompletableFuture<Void> fanOut = CompletableFuture.runAsync(() -> transaction.executeWithoutResult(status -> {

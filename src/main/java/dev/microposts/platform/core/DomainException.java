@@ -17,6 +17,8 @@ public class DomainException extends RuntimeException {
 		INVALID,
 		/** It would contradict what exists (a taken name). */
 		CONFLICT,
+		/** Well-formed, but it contradicts an earlier command with the same identity (a reused idempotency key). */
+		UNPROCESSABLE,
 		/** The caller is not who it claims to be. */
 		UNAUTHENTICATED,
 		/** Too many attempts: try again after {@link #retryAfterSeconds()}. */

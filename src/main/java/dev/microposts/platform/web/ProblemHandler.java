@@ -48,6 +48,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			case NOT_FOUND -> HttpStatus.NOT_FOUND;
 			case INVALID -> HttpStatus.BAD_REQUEST;
 			case CONFLICT -> HttpStatus.CONFLICT;
+			case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
 			case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
 			case THROTTLED -> HttpStatus.TOO_MANY_REQUESTS;
 			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
