@@ -8,11 +8,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+import dev.microposts.accounts.SigningKeyCommand;
 import dev.microposts.platform.topology.TopologyCommand;
 
 /**
  * MicroPosts: one codebase that runs as a modular monolith or as microservices. Without
- * arguments it runs the service; {@code topology} prints the module graph and exits.
+ * arguments it runs the service; {@code topology} prints the module graph and exits;
+ * {@code rotate-signing-key} stores a new token signing key in the accounts database and exits.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -24,6 +26,9 @@ public class MicroPostsApplication {
 		if (args.length > 0 && args[0].equals(TopologyCommand.NAME)) {
 			TopologyCommand.print(Arrays.asList(args).subList(1, args.length), System.out);
 			return;
+		}
+		if (args.length > 0 && args[0].equals(SigningKeyCommand.NAME)) {
+			System.exit(SigningKeyCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(MicroPostsApplication.class, args);
 	}

@@ -30,4 +30,13 @@ final class AccountRefusals {
 					+ " seconds.", java.util.List.of(), retryAfterSeconds);
 		}
 	}
+
+	/** Every password hash this process may run at once is running, and none ended in time. */
+	static final class HashingBusy extends DomainException {
+
+		HashingBusy() {
+			super(Kind.UNAVAILABLE, "Too many logins and registrations at once; try again shortly.",
+					java.util.List.of(), 1L);
+		}
+	}
 }

@@ -19,8 +19,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import com.nimbusds.jose.jwk.RSAKey;
-
 import dev.microposts.platform.core.FieldError;
 import dev.microposts.platform.core.InvalidInput;
 import dev.microposts.platform.topology.ConditionalOnModule;
@@ -32,9 +30,9 @@ import dev.microposts.platform.core.Text;
 @ConditionalOnModule(ModuleId.ACCOUNTS)
 class AccountService implements Accounts {
 
-	/** Failed logins allowed per username in {@link #THROTTLE_WINDOW} before 429. */
-	static final int MAX_FAILURES = 5;
-	static final Duration THROTTLE_WINDOW = Duration.ofMinutes(1);
+	/** Failed logins allowed per username in {@link #THROTTLE_WINDOW} before 429 ({@link LoginThrottle}). */
+	static final int MAX_FAILURES = LoginThrottle.MAX_FAILURES;
+	static final Duration THROTTLE_WINDOW = LoginThrottle.WINDOW;
 
 	/** A password's length in code points: every character counts, none is cut off. */
 	static final int MIN_PASSWORD = 8;
@@ -44,21 +42,22 @@ class AccountService implements Accounts {
 	}
 
 	private final Users users;
+	private final LoginThrottle throttle;
 	private final PasswordEncoder passwords;
 	private final JwtEncoder encoder;
-	private final RSAKey signingKey;
 	private final ApplicationEventPublisher events;
 	private final Duration tokenTtl;
 	private final Clock clock;
 	private final String unknownUserHash;
 	private final TransactionTemplate transactions;
 
-	AccountService(Users users, PasswordEncoder passwords, JwtEncoder encoder, RSAKey signingKey,
-			ApplicationEventPublisher events, AccountsProperties settings, PlatformTransactionManager transactions) {
+	AccountService(Users users, LoginThrottle throttle, PasswordEncoder passwords, JwtEncoder encoder,
+			ApplicationEventPublisher events, AccountsProperties settings,
+			PlatformTransactionManager transactions) {
 		this.users = users;
+		this.throttle = throttle;
 		this.passwords = passwords;
 		this.encoder = encoder;
-		this.signingKey = signingKey;
 		this.events = events;
 		this.tokenTtl = settings.token().ttl();
 		this.clock = Clock.systemUTC();
@@ -130,27 +129,40 @@ class AccountService implements Accounts {
 
 	/**
 	 * Checks credentials: 429 while the username is throttled, 401 for an unknown user or a wrong
-	 * password (the same answer, after the same hashing work), a signed token otherwise.
+	 * password (the same answer, after the same hashing work), a signed token otherwise. The attempt
+	 * is reserved with the {@link LoginThrottle} first (atomically per username, in the database) and
+	 * counts as a failure until the password proves right; the hash runs after that transaction, with
+	 * no connection held, in the {@link HashingBulkhead} (503 when it has no room in time, and then
+	 * the attempt does not count).
 	 */
 	Token login(String username, String password) {
-		Instant now = clock.instant();
-		List<Instant> failures = users.failedLoginsSince(username, now.minus(THROTTLE_WINDOW));
-		if (failures.size() >= MAX_FAILURES) {
-			Instant allowedAgain = failures.get(MAX_FAILURES - 1).plus(THROTTLE_WINDOW);
-			long seconds = Math.max(1, (Duration.between(now, allowedAgain).toMillis() + 999) / 1000);
-			throw new AccountRefusals.LoginThrottled(seconds);
+		if (username == null || !Username.isValid(username)) {
+			throw new InvalidInput("username", username == null ? "is required" : Username.RULE);
 		}
-		var user = users.find(username);
-		boolean valid = passwords.matches(password, user.map(Users.User::passwordHash).orElse(unknownUserHash))
-				&& user.isPresent();
+		if (password == null) {
+			throw new InvalidInput("password", "is required");
+		}
+		long attempt = throttle.reserve(username);
+		boolean valid;
+		try {
+			var user = users.find(username);
+			valid = passwords.matches(password, user.map(Users.User::passwordHash).orElse(unknownUserHash))
+					&& user.isPresent();
+		}
+		catch (RuntimeException notChecked) {
+			try {
+				throttle.release(attempt);
+			}
+			catch (RuntimeException alsoFailed) {
+				notChecked.addSuppressed(alsoFailed);
+			}
+			throw notChecked;
+		}
 		if (!valid) {
-			users.recordFailedLogin(username, now);
 			throw new AccountRefusals.BadCredentials();
 		}
-		if (!failures.isEmpty()) {
-			users.clearFailedLogins(username);
-		}
-		return issue(username, now);
+		throttle.succeeded(username, attempt);
+		return issue(username, clock.instant());
 	}
 
 	private Token issue(String username, Instant now) {
@@ -158,7 +170,8 @@ class AccountService implements Accounts {
 		Instant expiresAt = issuedAt.plus(tokenTtl);
 		var claims = JwtClaimsSet.builder().issuer(TokenVerification.ISSUER).subject(username).issuedAt(issuedAt)
 				.expiresAt(expiresAt).build();
-		var header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(signingKey.getKeyID()).build();
+		// the encoder signs with the key that signs now (SigningKeys) and writes its id into the header
+		var header = JwsHeader.with(SignatureAlgorithm.RS256).build();
 		String token = encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
 		return new Token(token, expiresAt);
 	}

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 
-import com.nimbusds.jose.jwk.RSAKey;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -48,11 +47,11 @@ class AccountsController {
 	}
 
 	private final AccountService accounts;
-	private final RSAKey signingKey;
+	private final SigningKeyRing signingKeys;
 
-	AccountsController(AccountService accounts, RSAKey signingKey) {
+	AccountsController(AccountService accounts, SigningKeyRing signingKeys) {
 		this.accounts = accounts;
-		this.signingKey = signingKey;
+		this.signingKeys = signingKeys;
 	}
 
 	@PostMapping("/api/users")
@@ -105,14 +104,7 @@ class AccountsController {
 	@Operation(summary = "The public keys that verify MicroPosts tokens (JWKS)")
 	ResponseEntity<Map<String, Object>> jwks() {
 		return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)))
-				.body(SigningKeys.publicJwks(signingKey));
-	}
-
-	/** Module API for processes that bind {@link Accounts} over HTTP. */
-	@GetMapping(RemoteAccounts.EXISTS)
-	@Operation(hidden = true)
-	RemoteAccounts.Existence exists(@PathVariable String username) {
-		return new RemoteAccounts.Existence(accounts.exists(username));
+				.body(signingKeys.publicJwks());
 	}
 
 }

@@ -13,7 +13,7 @@ import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.jdbc.ModuleSchema;
 import dev.microposts.platform.jdbc.Sql;
 
-/** The accounts module's tables: users, failed logins and signing keys. */
+/** The accounts module's tables of users and signing keys (failed logins: {@link LoginThrottle}). */
 @Repository
 @ConditionalOnModule(ModuleId.ACCOUNTS)
 class Users {
@@ -45,31 +45,50 @@ class Users {
 				.query(Long.class).single() > 0;
 	}
 
-	void recordFailedLogin(String username, Instant at) {
-		jdbc.sql("DELETE FROM accounts_login_failures WHERE username = ? AND failed_at < ?")
-				.params(username, Sql.timestamp(at.minusSeconds(3600))).update();
-		jdbc.sql("INSERT INTO accounts_login_failures (username, failed_at) VALUES (?, ?)")
-				.params(username, Sql.timestamp(at)).update();
+	/**
+	 * A row of the signing keys ({@link SigningKeys}): {@code jwk} is the private JWK, as JSON or
+	 * sealed ({@link KeyEncryption}); {@code generation} is null only for keys of replicas that
+	 * raced before version 3 of the table, which no longer sign.
+	 */
+	record StoredKey(String kid, String jwk, Integer generation, Instant createdAt, Instant activatesAt,
+			Instant retiresAt) {
 	}
 
-	/** Failure times for a username since {@code since}, newest first. */
-	java.util.List<Instant> failedLoginsSince(String username, Instant since) {
-		return jdbc.sql("SELECT failed_at FROM accounts_login_failures WHERE username = ? AND failed_at > ? "
-				+ "ORDER BY failed_at DESC").params(username, Sql.timestamp(since))
-				.query((rs, i) -> Sql.instant(rs, "failed_at")).list();
+	/** Every stored signing key, oldest generation first. */
+	java.util.List<StoredKey> signingKeys() {
+		return jdbc.sql("SELECT kid, jwk, generation, created_at, activates_at, retires_at FROM accounts_signing_keys "
+				+ "ORDER BY generation, created_at, kid")
+				.query((rs, i) -> new StoredKey(rs.getString("kid"), rs.getString("jwk"),
+						rs.getObject("generation", Integer.class), Sql.instant(rs, "created_at"),
+						Sql.instant(rs, "activates_at"), Sql.instant(rs, "retires_at")))
+				.list();
 	}
 
-	void clearFailedLogins(String username) {
-		jdbc.sql("DELETE FROM accounts_login_failures WHERE username = ?").param(username).update();
+	/**
+	 * Stores a key, unless its generation (or kid) is stored already: false when another replica or
+	 * rotation was first. Not for use inside a transaction (on PostgreSQL the conflict would abort it).
+	 */
+	boolean insertSigningKey(StoredKey key) {
+		try {
+			jdbc.sql("INSERT INTO accounts_signing_keys (kid, jwk, generation, created_at, activates_at) "
+					+ "VALUES (?, ?, ?, ?, ?)")
+					.params(key.kid(), key.jwk(), key.generation(), Sql.timestamp(key.createdAt()),
+							Sql.timestamp(key.activatesAt()))
+					.update();
+			return true;
+		}
+		catch (org.springframework.dao.DataIntegrityViolationException taken) {
+			return false;
+		}
 	}
 
-	Optional<String> signingKey() {
-		return jdbc.sql("SELECT jwk FROM accounts_signing_keys ORDER BY created_at, kid").query(String.class).list()
-				.stream().findFirst();
+	/** Replaces a key's stored form (to seal a plain one), if it is still {@code expected}. */
+	boolean replaceSigningKeyJwk(String kid, String expected, String replacement) {
+		return jdbc.sql("UPDATE accounts_signing_keys SET jwk = ? WHERE kid = ? AND jwk = ?")
+				.params(replacement, kid, expected).update() == 1;
 	}
 
-	void insertSigningKey(String kid, String jwk, Instant createdAt) {
-		jdbc.sql("INSERT INTO accounts_signing_keys (kid, jwk, created_at) VALUES (?, ?, ?)")
-				.params(kid, jwk, Sql.timestamp(createdAt)).update();
+	void deleteSigningKey(String kid) {
+		jdbc.sql("DELETE FROM accounts_signing_keys WHERE kid = ?").param(kid).update();
 	}
 }

@@ -9,12 +9,17 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.microposts.platform.topology.ConditionalOnModule;
+import dev.microposts.platform.topology.ConditionalOnRemoteCallers;
 import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.web.Paging;
 
-/** The posts module's API for processes that bind {@link Posts} over HTTP ({@link RemotePosts}). */
+/**
+ * The posts module's API for processes that bind {@link Posts} over HTTP ({@link RemotePosts}):
+ * served only where those run elsewhere, and only to callers with the internal token
+ * ({@code platform.topology.InternalEndpoints}).
+ */
 @RestController
-@ConditionalOnModule(ModuleId.POSTS)
+@ConditionalOnRemoteCallers(ModuleId.POSTS)
 @Hidden
 class PostsInternalController {
 
@@ -28,7 +33,8 @@ class PostsInternalController {
 	}
 
 	@GetMapping(RECENT)
-	List<Micropost> recent(@PathVariable String author, @RequestParam(defaultValue = "50") int limit) {
-		return posts.recentBy(author, Math.min(Math.max(limit, 1), 1000));
+	List<Micropost> recent(@PathVariable String author, @RequestParam(defaultValue = "50") String limit) {
+		// the public lists' bounds (1..100, else 400): no caller needs more in one answer
+		return posts.recentBy(author, Paging.page(limit, null).limit());
 	}
 }

@@ -36,6 +36,8 @@ public final class Topologies {
 	private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
 	private final Path logs = Path.of("target", "topology").toAbsolutePath();
 	private final String run = java.util.UUID.randomUUID().toString();
+	/** The secret of the internal endpoints between the processes, new for each run. */
+	private final String internalToken = internalToken();
 	private final EmbeddedKafkaKraftBroker kafka;
 
 	private Topologies() {
@@ -58,6 +60,8 @@ public final class Topologies {
 			environment.put("SERVER_PORT", Integer.toString(ports.get(name)));
 			environment.put("MICROPOSTS_DATA_DIR", logs.resolve(run + "/data-" + name).toString());
 			if (!name.equals("router")) {
+				// the modules' processes share one secret for their internal endpoints (the router needs none)
+				environment.put("MICROPOSTS_INTERNAL_TOKEN", internalToken);
 				environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_URL", EmbeddedPostgres.newDatabase());
 				environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_USER", "postgres");
 			}
@@ -181,6 +185,13 @@ public final class Topologies {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** A random secret for MICROPOSTS_INTERNAL_TOKEN: 32 bytes, in hex. */
+	public static String internalToken() {
+		byte[] secret = new byte[32];
+		new java.security.SecureRandom().nextBytes(secret);
+		return java.util.HexFormat.of().formatHex(secret);
 	}
 
 	static int freePort() {

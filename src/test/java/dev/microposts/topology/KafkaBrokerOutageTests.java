@@ -28,6 +28,7 @@ import dev.microposts.support.TcpForwarder;
  */
 @SpringBootTest(classes = MicroPostsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "microposts.modules=accounts,posts,social",
+				"microposts.internal.token=0123456789abcdef0123456789abcdef",
 				"microposts.data-dir=target/test-data/broker-outage-${random.uuid}",
 				"microposts.events.redeliver-after=PT1S", "microposts.events.redeliver-every=PT1S" })
 class KafkaBrokerOutageTests {

@@ -42,11 +42,23 @@ class TopologyConfigurationTests {
 	}
 
 	@Test
+	void aProcessBetweenProcessesNeedsTheSharedInternalToken() {
+		assertThatThrownBy(() -> start("microposts.modules=posts", "microposts.accounts.url=http://127.0.0.1:1"))
+				.isInstanceOf(TopologyException.class).hasMessageStartingWith("MICROPOSTS_INTERNAL_TOKEN is not set: "
+						+ "this process calls accounts in another process and serves posts to modules in other processes");
+		assertThatThrownBy(() -> start("microposts.modules=accounts")).isInstanceOf(TopologyException.class)
+				.hasMessageStartingWith("MICROPOSTS_INTERNAL_TOKEN is not set: this process serves accounts");
+		assertThatThrownBy(() -> start("microposts.modules=accounts", "microposts.internal.token=short"))
+				.isInstanceOf(TopologyException.class).hasMessageStartingWith("MICROPOSTS_INTERNAL_TOKEN is too short");
+	}
+
+	@Test
 	void unknownModulesAndDisagreeingDatabasesAreRefused() {
 		assertThatThrownBy(() -> start("microposts.modules=posts,billing")).isInstanceOf(TopologyException.class)
 				.hasMessageContaining("unknown modules [billing]");
 		assertThatThrownBy(() -> start("microposts.modules=accounts,posts",
-				"microposts.accounts.db.url=jdbc:h2:mem:a", "microposts.posts.db.url=jdbc:h2:mem:b"))
+				"microposts.internal.token=0123456789abcdef0123456789abcdef", "microposts.accounts.db.url=jdbc:h2:mem:a",
+				"microposts.posts.db.url=jdbc:h2:mem:b"))
 				.isInstanceOf(TopologyException.class).hasMessageContaining("differ");
 	}
 }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.MDC;
@@ -49,8 +50,11 @@ class EventExternalization {
 
 	@Bean
 	KafkaAdmin.NewTopics micropostsTopics(MicropostsProperties settings) {
-		List<NewTopic> topics = settings.localModules().stream().filter(ModuleId::publishesEvents)
-				.map(module -> TopicBuilder.name(module.topic()).partitions(3).replicas(1).build()).toList();
+		// the topics of local producers, and where the event bridge parks what it cannot read
+		Stream<String> parked = EventBridge.consumedTopics(settings.localModules()).stream().map(EventBridge::parkedTopic);
+		List<NewTopic> topics = Stream.concat(settings.localModules().stream().filter(ModuleId::publishesEvents)
+				.map(ModuleId::topic), parked)
+				.map(topic -> TopicBuilder.name(topic).partitions(3).replicas(1).build()).toList();
 		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
 	}
 

@@ -11,17 +11,24 @@ import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 
 /**
  * Stateless bearer-token security for every process. Requests are let through the filter chain
@@ -44,7 +51,7 @@ public class SecurityConfig {
 				.exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint));
 		if (servesTheApi(environment)) {
 			http.oauth2ResourceServer(server -> server.jwt(jwt -> {
-			}).authenticationEntryPoint(entryPoint));
+			}).authenticationEntryPoint(entryPoint).withObjectPostProcessor(keysUnavailableAnswered(entryPoint)));
 		}
 		return http.build();
 	}
@@ -67,14 +74,46 @@ public class SecurityConfig {
 		return MicropostsProperties.localModules(environment).stream().anyMatch(module -> module != ModuleId.ROUTER);
 	}
 
-	/** 401 with {@code WWW-Authenticate: Bearer} and a problem body. */
+	/**
+	 * A token that could not be checked at all (the keys that verify it cannot be had: the accounts
+	 * module is unreachable and none are cached) reaches the entry point too, instead of escaping
+	 * the filter chain as a 500 (Spring Security rethrows an AuthenticationServiceException by default).
+	 */
+	private static ObjectPostProcessor<BearerTokenAuthenticationFilter> keysUnavailableAnswered(
+			AuthenticationEntryPoint entryPoint) {
+		return new ObjectPostProcessor<>() {
+
+			@Override
+			public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+				var failures = new AuthenticationEntryPointFailureHandler(entryPoint);
+				failures.setRethrowAuthenticationServiceException(false);
+				filter.setAuthenticationFailureHandler(failures);
+				return filter;
+			}
+		};
+	}
+
+	/**
+	 * 401 with {@code WWW-Authenticate: Bearer} and a problem body; 503 when the token could not be
+	 * checked because the keys that verify it cannot be had.
+	 */
 	static final class ProblemEntryPoint implements AuthenticationEntryPoint {
+
+		private static final Logger log = LoggerFactory.getLogger(ProblemEntryPoint.class);
 
 		private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
 
 		@Override
 		public void commence(HttpServletRequest request, HttpServletResponse response,
 				AuthenticationException exception) throws IOException {
+			if (exception instanceof AuthenticationServiceException) {
+				log.warn("A bearer token could not be verified: {}", exception.getMessage());
+				Problem.of(HttpStatus.SERVICE_UNAVAILABLE,
+						"Bearer tokens cannot be verified now (the keys that verify them cannot be fetched); "
+								+ "try again shortly.",
+						List.of()).writeTo(response);
+				return;
+			}
 			bearer.commence(request, response, exception);
 			Problem.of(HttpStatus.UNAUTHORIZED, "The bearer token is missing, invalid or expired.", List.of())
 					.writeTo(response);

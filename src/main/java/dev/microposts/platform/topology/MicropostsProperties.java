@@ -28,12 +28,13 @@ import org.springframework.core.env.Environment;
  * @param timeline where the timeline module runs when not in this process, and its database
  * @param kafka the broker that carries domain events between processes
  * @param remote calls to modules in other processes
+ * @param internal the credential of the internal endpoints between this system's processes
  */
 @ConfigurationProperties("microposts")
 public record MicropostsProperties(@DefaultValue({ "accounts", "posts", "social", "timeline" }) List<String> modules,
 		@DefaultValue("./data") Path dataDir, @DefaultValue Database db, @DefaultValue Location accounts,
 		@DefaultValue Location posts, @DefaultValue Location social, @DefaultValue Location timeline,
-		@DefaultValue Kafka kafka, @DefaultValue Remote remote) {
+		@DefaultValue Kafka kafka, @DefaultValue Remote remote, @DefaultValue Internal internal) {
 
 	/**
 	 * A process's database.
@@ -77,8 +78,24 @@ public record MicropostsProperties(@DefaultValue({ "accounts", "posts", "social"
 	 * Kafka.
 	 *
 	 * @param bootstrap bootstrap servers; when set, domain events go between processes through Kafka
+	 * @param instance this process's name among processes that run the same modules (each replica its
+	 * own, e.g. its stable pod name); with the modules it is the process's fixed identity in its
+	 * consumer group, so a restarted process gets its partitions back at once
+	 * @param sessionTimeout how long the broker waits for a consumer that stopped without leaving
+	 * (killed, or gone for good) before giving its partitions to another
 	 */
-	public record Kafka(String bootstrap) {
+	public record Kafka(String bootstrap, String instance, @DefaultValue("10s") Duration sessionTimeout) {
+
+		public Kafka {
+			if (instance != null && !instance.isEmpty() && !instance.matches("[A-Za-z0-9._-]{1,100}")) {
+				throw new IllegalArgumentException("microposts.kafka.instance must be 1..100 characters of "
+						+ "A-Za-z0-9._-, not '" + instance + "'");
+			}
+			if (sessionTimeout != null && sessionTimeout.compareTo(Duration.ofSeconds(6)) < 0) {
+				throw new IllegalArgumentException("microposts.kafka.session-timeout must be at least 6s (the "
+						+ "broker's default group.min.session.timeout.ms), not " + sessionTimeout);
+			}
+		}
 
 		public boolean enabled() {
 			return bootstrap != null && !bootstrap.isBlank();
@@ -92,6 +109,25 @@ public record MicropostsProperties(@DefaultValue({ "accounts", "posts", "social"
 	 * @param readTimeout how long to wait for its answer
 	 */
 	public record Remote(@DefaultValue("500ms") Duration connectTimeout, @DefaultValue("3s") Duration readTimeout) {
+	}
+
+	/**
+	 * The internal endpoints ({@code /internal/**}) through which a process calls a module that runs
+	 * in another process: served only to callers that present this token.
+	 *
+	 * @param token a secret shared by the processes of one deployment (at least 32 characters);
+	 * required in every process that calls a module elsewhere or serves one to another process
+	 */
+	public record Internal(String token) {
+
+		public boolean configured() {
+			return token != null && !token.isEmpty();
+		}
+
+		@Override
+		public String toString() {
+			return "Internal[token=" + (configured() ? "(set)" : "(unset)") + "]";
+		}
 	}
 
 	/** The settings as they stand in an environment, before the application context exists. */

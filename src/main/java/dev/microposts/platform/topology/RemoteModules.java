@@ -3,6 +3,7 @@ package dev.microposts.platform.topology;
 import dev.microposts.platform.core.DomainException;
 import dev.microposts.platform.web.RequestIds;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,7 @@ import java.util.function.Supplier;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.MDC;
@@ -20,7 +22,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 
 /**
  * HTTP bindings of module APIs for modules that run in another process
@@ -107,15 +108,26 @@ public class RemoteModules {
 					if (id != null) {
 						request.getHeaders().set(RequestIds.HEADER, id);
 					}
+					InternalEndpoints.credential(settings).ifPresent(token -> request.getHeaders().set(InternalEndpoints.HEADER, token));
 					return execution.execute(request, body);
 				}).build();
 		CircuitBreaker breaker = CircuitBreaker.of(module.id(), CircuitBreakerConfig.custom().slidingWindowSize(20)
 				.minimumNumberOfCalls(5).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(2))
 				.permittedNumberOfCallsInHalfOpenState(2)
 				.recordExceptions(ResourceAccessException.class, HttpServerErrorException.class).build());
-		Retry retry = Retry.of(module.id(), RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(50))
-				.retryExceptions(ResourceAccessException.class, HttpServerErrorException.class)
-				.ignoreExceptions(RestClientException.class).build());
+		Retry retry = Retry.of(module.id(), RetryConfig.custom().maxAttempts(3)
+				.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(50), 2, 0.5))
+				.retryOnException(RemoteModules::worthAskingAgain).build());
 		return new Remote(module.id(), client, breaker, retry);
+	}
+
+	/**
+	 * Whether a failed read is asked again: no connection, or a 5xx answer. Not a 4xx (the same
+	 * question gets the same answer), nor a timeout: that call already waited its whole budget, and
+	 * asking a slow module again would multiply the wait and its load.
+	 */
+	static boolean worthAskingAgain(Throwable failure) {
+		return failure instanceof HttpServerErrorException || failure instanceof ResourceAccessException
+				&& !(failure.getCause() instanceof SocketTimeoutException);
 	}
 }

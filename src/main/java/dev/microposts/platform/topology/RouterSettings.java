@@ -26,9 +26,13 @@ final class RouterSettings {
 
 	static Map<String, Object> settings(ConfigurableEnvironment environment, Set<ModuleId> local) {
 		Map<String, Object> settings = new HashMap<>();
+		// forwarded headers are believed only from trusted proxies (platform.web.ForwardedHeaders), in
+		// every process: none of Spring Boot's strategies may apply them before that check
+		settings.put("server.forward-headers-strategy", "none");
 		if (local.equals(Set.of(ModuleId.ROUTER))) {
-			// the router passes X-Forwarded-* on (appending its own) instead of applying them itself
-			settings.put("server.forward-headers-strategy", "none");
+			// the router passes X-Forwarded-* on (appending its own) instead of applying them itself;
+			// ForwardedHeaders has already hidden what an untrusted client sent, so the Gateway trusts
+			// what reaches it and its own values replace the client's
 			settings.put("spring.cloud.gateway.server.webmvc.trusted-proxies", ".*");
 			settings.put("spring.cloud.gateway.server.webmvc.forwarded-request-headers-filter.enabled", "false");
 			settings.put("spring.cloud.gateway.server.webmvc.x-forwarded-request-headers-filter.port-enabled",

@@ -52,5 +52,32 @@ final class TopologyCheck {
 				}
 			}
 		}
+		checkInternalToken(properties, local);
+	}
+
+	/**
+	 * A process that calls a module in another process, or serves one to another process, needs the
+	 * deployment's shared token of the internal endpoints: none is made up (each process would make
+	 * up a different one).
+	 */
+	private static void checkInternalToken(MicropostsProperties properties, Set<ModuleId> local) {
+		Set<ModuleId> called = InternalEndpoints.called(local);
+		Set<ModuleId> served = InternalEndpoints.served(local);
+		if (called.isEmpty() && served.isEmpty()) {
+			return;
+		}
+		String why = "this process " + (called.isEmpty() ? "" : "calls " + ModuleId.ids(called) + " in another process")
+				+ (called.isEmpty() || served.isEmpty() ? "" : " and ")
+				+ (served.isEmpty() ? "" : "serves " + ModuleId.ids(served) + " to modules in other processes")
+				+ " (MICROPOSTS_MODULES=" + ModuleId.ids(local) + ")";
+		String how = "; set the same secret of at least " + InternalEndpoints.MIN_TOKEN_LENGTH
+				+ " characters in every process of the deployment (e.g. openssl rand -hex 32).";
+		if (!properties.internal().configured()) {
+			throw new TopologyException("MICROPOSTS_INTERNAL_TOKEN is not set: " + why
+					+ ", and the internal endpoints between processes answer only callers with that token" + how);
+		}
+		if (properties.internal().token().length() < InternalEndpoints.MIN_TOKEN_LENGTH) {
+			throw new TopologyException("MICROPOSTS_INTERNAL_TOKEN is too short" + how);
+		}
 	}
 }

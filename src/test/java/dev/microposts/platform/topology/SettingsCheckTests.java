@@ -58,7 +58,7 @@ class SettingsCheckTests {
 		var environment = environment(Map.of("MICROPOSTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
 				"MICROPOSTS_POSTS_DB_URL", "jdbc:h2:mem:p", "MICROPOSTS_JAVA_OPTS", "-Xmx1g",
 				"MICROPOSTS_LOCAL_DIR", "/tmp/x", "MICROPOSTS_MODULES", "posts", "MICROPOSTS_ACCOUNTS_URL",
-				"http://127.0.0.1:1"), Map.of("microposts.data-dir", "target/test-data/settings"));
+				"http://127.0.0.1:1", "MICROPOSTS_INTERNAL_TOKEN", "0123456789abcdef0123456789abcdef"), Map.of("microposts.data-dir", "target/test-data/settings"));
 		assertThatNoException().isThrownBy(() -> process(environment));
 		assertThat(environment.getProperty("spring.datasource.url")).isEqualTo("jdbc:h2:mem:p");
 	}

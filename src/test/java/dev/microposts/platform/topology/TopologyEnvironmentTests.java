@@ -30,6 +30,7 @@ class TopologyEnvironmentTests {
 
 		MockEnvironment posts = environment("posts");
 		posts.setProperty("microposts.kafka.bootstrap", "127.0.0.1:1");
+		posts.setProperty("microposts.internal.token", "0123456789abcdef0123456789abcdef");
 		new TopologyEnvironment().postProcessEnvironment(posts, null);
 		assertThat(posts.getProperty("spring.autoconfigure.exclude")).startsWith(GATEWAY);
 	}
