@@ -1,15 +1,13 @@
 package dev.microposts;
 
+import dev.microposts.accounts.SigningKeyCommand;
+import dev.microposts.platform.topology.TopologyCommand;
 import java.util.Arrays;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.scheduling.annotation.EnableScheduling;
-
-import dev.microposts.accounts.SigningKeyCommand;
-import dev.microposts.platform.topology.TopologyCommand;
 
 /**
  * MicroPosts: one codebase that runs as a modular monolith or as microservices. Without
@@ -22,14 +20,14 @@ import dev.microposts.platform.topology.TopologyCommand;
 @EnableScheduling
 public class MicroPostsApplication {
 
-	public static void main(String[] args) {
-		if (args.length > 0 && args[0].equals(TopologyCommand.NAME)) {
-			TopologyCommand.print(Arrays.asList(args).subList(1, args.length), System.out);
-			return;
-		}
-		if (args.length > 0 && args[0].equals(SigningKeyCommand.NAME)) {
-			System.exit(SigningKeyCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
-		}
-		SpringApplication.run(MicroPostsApplication.class, args);
-	}
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(TopologyCommand.NAME)) {
+            TopologyCommand.print(Arrays.asList(args).subList(1, args.length), System.out);
+            return;
+        }
+        if (args.length > 0 && args[0].equals(SigningKeyCommand.NAME)) {
+            System.exit(SigningKeyCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        }
+        SpringApplication.run(MicroPostsApplication.class, args);
+    }
 }

@@ -8,13 +8,13 @@ import org.springframework.context.ApplicationContext;
  */
 public final class AccountsImport {
 
-	private final AccountService service;
+    private final AccountService service;
 
-	public AccountsImport(ApplicationContext context) {
-		this.service = context.getBean(AccountService.class);
-	}
+    public AccountsImport(ApplicationContext context) {
+        this.service = context.getBean(AccountService.class);
+    }
 
-	public void register(String username, String password) {
-		service.register(username, password);
-	}
+    public void register(String username, String password) {
+        service.register(username, password);
+    }
 }

@@ -8,63 +8,69 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The load generator's HTTP side: the JDK client, HTTP/1.1 keep-alive, JSON in and out. */
 final class BenchClient {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final String base;
-	private final HttpClient http;
+    private final String base;
+    private final HttpClient http;
 
-	BenchClient(String base, int threads) {
-		this.base = base.replaceAll("/+$", "");
-		this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-				.connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(threads)).build();
-	}
+    BenchClient(String base, int threads) {
+        this.base = base.replaceAll("/+$", "");
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(threads))
+                .build();
+    }
 
-	String base() {
-		return base;
-	}
+    String base() {
+        return base;
+    }
 
-	HttpRequest get(String path) {
-		return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build();
-	}
+    HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
+    }
 
-	HttpRequest post(String path, String token, String json) {
-		var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-		if (token != null) {
-			builder.header("Authorization", "Bearer " + token);
-		}
-		return builder.build();
-	}
+    HttpRequest post(String path, String token, String json) {
+        var builder = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder.build();
+    }
 
-	CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
-		return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-	}
+    CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
 
-	/** A blocking call that must succeed with {@code expected}; returns the JSON body. */
-	JsonNode call(HttpRequest request, int... expected) {
-		HttpResponse<byte[]> response = send(request).join();
-		for (int status : expected) {
-			if (response.statusCode() == status) {
-				return response.body().length == 0 ? null : JSON.readTree(response.body());
-			}
-		}
-		throw new IllegalStateException(request.method() + " " + request.uri() + " answered "
-				+ response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8));
-	}
+    /** A blocking call that must succeed with {@code expected}; returns the JSON body. */
+    JsonNode call(HttpRequest request, int... expected) {
+        HttpResponse<byte[]> response = send(request).join();
+        for (int status : expected) {
+            if (response.statusCode() == status) {
+                return response.body().length == 0 ? null : JSON.readTree(response.body());
+            }
+        }
+        throw new IllegalStateException(request.method() + " " + request.uri() + " answered " + response.statusCode()
+                + ": " + new String(response.body(), StandardCharsets.UTF_8));
+    }
 
-	static String json(Object... keyValues) {
-		var map = new java.util.LinkedHashMap<String, Object>();
-		for (int i = 0; i < keyValues.length; i += 2) {
-			map.put((String) keyValues[i], keyValues[i + 1]);
-		}
-		return JSON.writeValueAsString(map);
-	}
+    static String json(Object... keyValues) {
+        var map = new java.util.LinkedHashMap<String, Object>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return JSON.writeValueAsString(map);
+    }
 }

@@ -8,14 +8,14 @@ import org.springframework.context.ApplicationContext;
  */
 public final class PostsImport {
 
-	private final PostService service;
+    private final PostService service;
 
-	public PostsImport(ApplicationContext context) {
-		this.service = context.getBean(PostService.class);
-	}
+    public PostsImport(ApplicationContext context) {
+        this.service = context.getBean(PostService.class);
+    }
 
-	/** Returns the new micropost's id. */
-	public long compose(String author, String text) {
-		return service.create(author, text, null).id();
-	}
+    /** Returns the new micropost's id. */
+    public long compose(String author, String text) {
+        return service.create(author, text, null).id();
+    }
 }

@@ -8,14 +8,14 @@ import org.springframework.context.ApplicationContext;
  */
 public final class SocialImport {
 
-	private final SocialService service;
+    private final SocialService service;
 
-	public SocialImport(ApplicationContext context) {
-		this.service = context.getBean(SocialService.class);
-	}
+    public SocialImport(ApplicationContext context) {
+        this.service = context.getBean(SocialService.class);
+    }
 
-	public void follow(String follower, String followee) {
-		service.requireUser(followee);
-		service.follow(follower, followee);
-	}
+    public void follow(String follower, String followee) {
+        service.requireUser(followee);
+        service.follow(follower, followee);
+    }
 }

@@ -6,6 +6,6 @@ package dev.microposts.accounts;
  */
 public interface Accounts {
 
-	/** True when a user with exactly this username is registered; false for any other string. */
-	boolean exists(String username);
+    /** True when a user with exactly this username is registered; false for any other string. */
+    boolean exists(String username);
 }

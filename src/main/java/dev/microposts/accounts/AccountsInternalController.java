@@ -1,13 +1,11 @@
 package dev.microposts.accounts;
 
+import dev.microposts.platform.topology.ConditionalOnRemoteCallers;
+import dev.microposts.platform.topology.ModuleId;
 import io.swagger.v3.oas.annotations.Hidden;
-
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-
-import dev.microposts.platform.topology.ConditionalOnRemoteCallers;
-import dev.microposts.platform.topology.ModuleId;
 
 /**
  * The accounts module's API for processes that bind {@link Accounts} over HTTP
@@ -19,14 +17,14 @@ import dev.microposts.platform.topology.ModuleId;
 @Hidden
 class AccountsInternalController {
 
-	private final AccountService accounts;
+    private final AccountService accounts;
 
-	AccountsInternalController(AccountService accounts) {
-		this.accounts = accounts;
-	}
+    AccountsInternalController(AccountService accounts) {
+        this.accounts = accounts;
+    }
 
-	@GetMapping(RemoteAccounts.EXISTS)
-	RemoteAccounts.Existence exists(@PathVariable String username) {
-		return new RemoteAccounts.Existence(accounts.exists(username));
-	}
+    @GetMapping(RemoteAccounts.EXISTS)
+    RemoteAccounts.Existence exists(@PathVariable String username) {
+        return new RemoteAccounts.Existence(accounts.exists(username));
+    }
 }

@@ -1,11 +1,11 @@
 package dev.microposts.accounts;
 
+import dev.microposts.platform.topology.MicropostsProperties;
+import dev.microposts.platform.topology.ModuleId;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
-
 import javax.sql.DataSource;
-
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -14,9 +14,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-
-import dev.microposts.platform.topology.MicropostsProperties;
-import dev.microposts.platform.topology.ModuleId;
 
 /**
  * {@code java -jar microposts.jar rotate-signing-key}: stores a new token signing key in the
@@ -29,54 +26,61 @@ import dev.microposts.platform.topology.ModuleId;
  */
 public final class SigningKeyCommand {
 
-	public static final String NAME = "rotate-signing-key";
+    public static final String NAME = "rotate-signing-key";
 
-	private SigningKeyCommand() {
-	}
+    private SigningKeyCommand() {}
 
-	/** Runs the command; {@code args} are Spring Boot arguments such as {@code --microposts.db.url=...}. */
-	public static int run(List<String> args, PrintStream out, PrintStream err) {
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Context.class)
-				.web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
-				.properties("logging.level.root=WARN", "spring.main.register-shutdown-hook=false")
-				.run(args.toArray(String[]::new))) {
-			if (!MicropostsProperties.localModules(context.getEnvironment()).contains(ModuleId.ACCOUNTS)) {
-				err.println(NAME + " works on the accounts module's database: run it with the settings of a process "
-						+ "that runs the accounts module (MICROPOSTS_MODULES must include accounts)");
-				return 1;
-			}
-			AccountsProperties settings = context.getBean(AccountsProperties.class);
-			if (!settings.jwt().privateKey().isBlank()) {
-				err.println("The signing key is given in MICROPOSTS_JWT_PRIVATE_KEY, not stored: rotate it there "
-						+ "(tokens signed with the old key are refused once every process has the new one)");
-				return 1;
-			}
-			KeyEncryption encryption = KeyEncryption.of(settings.jwt().encryptionKey());
-			Users users = new Users(JdbcClient.create(context.getBean(DataSource.class)), context.getBean(DataSource.class));
-			SigningKeys.Rotation rotation = SigningKeys.rotate(users, encryption,
-					settings.jwks().cache().plus(SigningKeyRing.MARGIN), settings.token().ttl(),
-					Clock.systemUTC().instant());
-			out.printf("Stored signing key %s (generation %d%s); it is published now and signs tokens from %s.%n",
-					rotation.kid(), rotation.generation(), encryption.enabled() ? ", encrypted" : ", unencrypted",
-					rotation.activatesAt());
-			if (rotation.previousKid() != null) {
-				out.printf("Signing key %s signs until then and verifies tokens until %s.%n", rotation.previousKid(),
-						rotation.previousVerifiesUntil());
-			}
-			for (String removed : rotation.removed()) {
-				out.printf("Removed signing key %s: the last tokens it signed have expired.%n", removed);
-			}
-			return 0;
-		}
-		catch (RuntimeException ex) {
-			err.println(NAME + " failed: " + ex.getMessage());
-			return 1;
-		}
-	}
+    /** Runs the command; {@code args} are Spring Boot arguments such as {@code --microposts.db.url=...}. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Context.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .properties("logging.level.root=WARN", "spring.main.register-shutdown-hook=false")
+                .run(args.toArray(String[]::new))) {
+            if (!MicropostsProperties.localModules(context.getEnvironment()).contains(ModuleId.ACCOUNTS)) {
+                err.println(NAME + " works on the accounts module's database: run it with the settings of a process "
+                        + "that runs the accounts module (MICROPOSTS_MODULES must include accounts)");
+                return 1;
+            }
+            AccountsProperties settings = context.getBean(AccountsProperties.class);
+            if (!settings.jwt().privateKey().isBlank()) {
+                err.println("The signing key is given in MICROPOSTS_JWT_PRIVATE_KEY, not stored: rotate it there "
+                        + "(tokens signed with the old key are refused once every process has the new one)");
+                return 1;
+            }
+            KeyEncryption encryption = KeyEncryption.of(settings.jwt().encryptionKey());
+            Users users =
+                    new Users(JdbcClient.create(context.getBean(DataSource.class)), context.getBean(DataSource.class));
+            SigningKeys.Rotation rotation = SigningKeys.rotate(
+                    users,
+                    encryption,
+                    settings.jwks().cache().plus(SigningKeyRing.MARGIN),
+                    settings.token().ttl(),
+                    Clock.systemUTC().instant());
+            out.printf(
+                    "Stored signing key %s (generation %d%s); it is published now and signs tokens from %s.%n",
+                    rotation.kid(),
+                    rotation.generation(),
+                    encryption.enabled() ? ", encrypted" : ", unencrypted",
+                    rotation.activatesAt());
+            if (rotation.previousKid() != null) {
+                out.printf(
+                        "Signing key %s signs until then and verifies tokens until %s.%n",
+                        rotation.previousKid(), rotation.previousVerifiesUntil());
+            }
+            for (String removed : rotation.removed()) {
+                out.printf("Removed signing key %s: the last tokens it signed have expired.%n", removed);
+            }
+            return 0;
+        } catch (RuntimeException ex) {
+            err.println(NAME + " failed: " + ex.getMessage());
+            return 1;
+        }
+    }
 
-	/** What the command starts: the settings and the database's connection pool, nothing else. */
-	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
-	@EnableConfigurationProperties(AccountsProperties.class)
-	static class Context {
-	}
+    /** What the command starts: the settings and the database's connection pool, nothing else. */
+    @ImportAutoConfiguration(DataSourceAutoConfiguration.class)
+    @EnableConfigurationProperties(AccountsProperties.class)
+    static class Context {}
 }

@@ -8,10 +8,9 @@ import dev.microposts.platform.web.Links;
  */
 public final class UserLinks {
 
-	private UserLinks() {
-	}
+    private UserLinks() {}
 
-	public static String user(String username) {
-		return Links.to("/api/users/" + Links.segment(username));
-	}
+    public static String user(String username) {
+        return Links.to("/api/users/" + Links.segment(username));
+    }
 }

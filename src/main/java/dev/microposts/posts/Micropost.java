@@ -8,5 +8,4 @@ import java.time.Instant;
  * {@code revision} is 1 at creation and grows by one with every change, so of two copies the one
  * with the higher revision is the newer (0: unknown, from an event of before revisions).
  */
-public record Micropost(long id, String author, String text, String referenced, Instant createdAt, long revision) {
-}
+public record Micropost(long id, String author, String text, String referenced, Instant createdAt, long revision) {}

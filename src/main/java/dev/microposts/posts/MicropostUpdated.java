@@ -2,7 +2,6 @@ package dev.microposts.posts;
 
 import java.time.Instant;
 import java.util.UUID;
-
 import org.springframework.modulith.events.Externalized;
 
 /**
@@ -13,7 +12,7 @@ import org.springframework.modulith.events.Externalized;
 @Externalized("microposts.posts::#{micropost().id()}")
 public record MicropostUpdated(UUID id, Instant occurredAt, int version, Micropost micropost) {
 
-	public static MicropostUpdated of(Micropost micropost) {
-		return new MicropostUpdated(UUID.randomUUID(), Instant.now(), 1, micropost);
-	}
+    public static MicropostUpdated of(Micropost micropost) {
+        return new MicropostUpdated(UUID.randomUUID(), Instant.now(), 1, micropost);
+    }
 }

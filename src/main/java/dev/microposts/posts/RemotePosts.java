@@ -1,14 +1,12 @@
 package dev.microposts.posts;
 
-import java.util.List;
-
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.stereotype.Component;
-
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.topology.RemoteModules;
+import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.stereotype.Component;
 
 /** {@link Posts} over HTTP, for processes that do not run the posts module. */
 @Component
@@ -16,18 +14,20 @@ import dev.microposts.platform.topology.RemoteModules;
 @ConditionalOnProperty("microposts.posts.url")
 class RemotePosts implements Posts {
 
-	private static final ParameterizedTypeReference<List<Micropost>> LIST = new ParameterizedTypeReference<>() {
-	};
+    private static final ParameterizedTypeReference<List<Micropost>> LIST = new ParameterizedTypeReference<>() {};
 
-	private final RemoteModules.Remote remote;
+    private final RemoteModules.Remote remote;
 
-	RemotePosts(RemoteModules remotes) {
-		this.remote = remotes.of(ModuleId.POSTS);
-	}
+    RemotePosts(RemoteModules remotes) {
+        this.remote = remotes.of(ModuleId.POSTS);
+    }
 
-	@Override
-	public List<Micropost> recentBy(String author, int limit) {
-		return remote.read(() -> remote.client().get()
-				.uri(PostsInternalController.RECENT + "?limit={limit}", author, limit).retrieve().body(LIST));
-	}
+    @Override
+    public List<Micropost> recentBy(String author, int limit) {
+        return remote.read(() -> remote.client()
+                .get()
+                .uri(PostsInternalController.RECENT + "?limit={limit}", author, limit)
+                .retrieve()
+                .body(LIST));
+    }
 }

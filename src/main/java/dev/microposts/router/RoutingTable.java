@@ -1,10 +1,9 @@
 package dev.microposts.router;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.microposts.platform.topology.MicropostsProperties;
 import dev.microposts.platform.topology.ModuleId;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Which process owns which route: each business module's public paths ({@link ModuleId#paths()})
@@ -13,14 +12,14 @@ import dev.microposts.platform.topology.ModuleId;
  */
 record RoutingTable(Map<ModuleId, String> urls) {
 
-	static RoutingTable from(MicropostsProperties settings) {
-		Map<ModuleId, String> urls = new LinkedHashMap<>();
-		for (ModuleId module : ModuleId.BUSINESS) {
-			String url = settings.baseUrl(module);
-			if (url != null) {
-				urls.put(module, url);
-			}
-		}
-		return new RoutingTable(Map.copyOf(urls));
-	}
+    static RoutingTable from(MicropostsProperties settings) {
+        Map<ModuleId, String> urls = new LinkedHashMap<>();
+        for (ModuleId module : ModuleId.BUSINESS) {
+            String url = settings.baseUrl(module);
+            if (url != null) {
+                urls.put(module, url);
+            }
+        }
+        return new RoutingTable(Map.copyOf(urls));
+    }
 }

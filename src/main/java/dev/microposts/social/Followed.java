@@ -2,7 +2,6 @@ package dev.microposts.social;
 
 import java.time.Instant;
 import java.util.UUID;
-
 import org.springframework.modulith.events.Externalized;
 
 /**
@@ -12,7 +11,7 @@ import org.springframework.modulith.events.Externalized;
 @Externalized("microposts.social::#{follower()}")
 public record Followed(UUID id, Instant occurredAt, int version, String follower, String followee, long revision) {
 
-	public static Followed of(String follower, String followee, long revision) {
-		return new Followed(UUID.randomUUID(), Instant.now(), 1, follower, followee, revision);
-	}
+    public static Followed of(String follower, String followee, long revision) {
+        return new Followed(UUID.randomUUID(), Instant.now(), 1, follower, followee, revision);
+    }
 }

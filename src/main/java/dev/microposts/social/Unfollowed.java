@@ -2,7 +2,6 @@ package dev.microposts.social;
 
 import java.time.Instant;
 import java.util.UUID;
-
 import org.springframework.modulith.events.Externalized;
 
 /**
@@ -12,7 +11,7 @@ import org.springframework.modulith.events.Externalized;
 @Externalized("microposts.social::#{follower()}")
 public record Unfollowed(UUID id, Instant occurredAt, int version, String follower, String followee, long revision) {
 
-	public static Unfollowed of(String follower, String followee, long revision) {
-		return new Unfollowed(UUID.randomUUID(), Instant.now(), 1, follower, followee, revision);
-	}
+    public static Unfollowed of(String follower, String followee, long revision) {
+        return new Unfollowed(UUID.randomUUID(), Instant.now(), 1, follower, followee, revision);
+    }
 }

@@ -1,14 +1,5 @@
 package dev.microposts.timeline;
 
-import java.util.List;
-
-import org.springframework.modulith.events.ApplicationModuleListener;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import dev.microposts.accounts.Accounts;
 import dev.microposts.accounts.UnknownUser;
 import dev.microposts.platform.topology.ConditionalOnModule;
@@ -21,6 +12,13 @@ import dev.microposts.posts.MicropostUpdated;
 import dev.microposts.posts.Posts;
 import dev.microposts.social.Followed;
 import dev.microposts.social.Unfollowed;
+import java.util.List;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Maintains home timelines from events (fan-out on write) and reads them. Every handler is
@@ -30,93 +28,93 @@ import dev.microposts.social.Unfollowed;
 @ConditionalOnModule(ModuleId.TIMELINE)
 class TimelineService {
 
-	/** How many of a newly followed user's microposts are brought into the follower's timeline. */
-	static final int BACKFILL = 50;
+    /** How many of a newly followed user's microposts are brought into the follower's timeline. */
+    static final int BACKFILL = 50;
 
-	private final Timelines timelines;
-	private final Posts posts;
-	private final Accounts accounts;
-	private final TransactionTemplate ownTransaction;
+    private final Timelines timelines;
+    private final Posts posts;
+    private final Accounts accounts;
+    private final TransactionTemplate ownTransaction;
 
-	TimelineService(Timelines timelines, Posts posts, Accounts accounts, PlatformTransactionManager transactions) {
-		this.timelines = timelines;
-		this.posts = posts;
-		this.accounts = accounts;
-		this.ownTransaction = new TransactionTemplate(transactions);
-		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-	}
+    TimelineService(Timelines timelines, Posts posts, Accounts accounts, PlatformTransactionManager transactions) {
+        this.timelines = timelines;
+        this.posts = posts;
+        this.accounts = accounts;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
 
-	/** A creation that arrives after its micropost's deletion (or a later edit) changes nothing. */
-	@ApplicationModuleListener
-	void on(MicropostCreated event) {
-		Micropost post = event.micropost();
-		timelines.savePostIfAbsent(post);
-		timelines.fanOut(post.id(), post.author());
-	}
+    /** A creation that arrives after its micropost's deletion (or a later edit) changes nothing. */
+    @ApplicationModuleListener
+    void on(MicropostCreated event) {
+        Micropost post = event.micropost();
+        timelines.savePostIfAbsent(post);
+        timelines.fanOut(post.id(), post.author());
+    }
 
-	/** The newest revision wins; an update of a deleted micropost changes nothing. */
-	@ApplicationModuleListener
-	void on(MicropostUpdated event) {
-		timelines.savePost(event.micropost());
-	}
+    /** The newest revision wins; an update of a deleted micropost changes nothing. */
+    @ApplicationModuleListener
+    void on(MicropostUpdated event) {
+        timelines.savePost(event.micropost());
+    }
 
-	@ApplicationModuleListener
-	void on(MicropostDeleted event) {
-		timelines.deletePost(event.micropostId());
-	}
+    @ApplicationModuleListener
+    void on(MicropostDeleted event) {
+        timelines.deletePost(event.micropostId());
+    }
 
-	/**
-	 * Runs outside a transaction, so a listener thread holds at most one connection at a time:
-	 * inside one (as a module listener is by default) the edge's own transaction took a second
-	 * connection, and as many listeners as the pool has connections, each holding one and waiting
-	 * for another, stalled the process until the pool's timeout (found by the benchmark under a
-	 * burst of follows); nor is a connection held while the posts module is asked over HTTP.
-	 */
-	@ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
-	void on(Followed event) {
-		// commit the edge first: a micropost created from now on fans out to the follower, and one
-		// created before is found by the backfill below, so none falls between the two. A follow
-		// older than the pair's last applied change (it arrived after its unfollow) does nothing.
-		boolean newer = Boolean.TRUE.equals(ownTransaction.execute(status -> {
-			if (!timelines.advanceFollow(event.follower(), event.followee(), event.revision(), true)) {
-				return false;
-			}
-			timelines.saveFollow(event.follower(), event.followee());
-			return true;
-		}));
-		if (!newer) {
-			return;
-		}
-		List<Micropost> recent = posts.recentBy(event.followee(), BACKFILL);
-		ownTransaction.executeWithoutResult(status -> {
-			// an unfollow applied while the posts were fetched wins: the backfill is dropped
-			if (!timelines.stillFollowing(event.follower(), event.followee(), event.revision())) {
-				return;
-			}
-			for (Micropost post : recent) {
-				timelines.savePost(post);
-				if (!timelines.deleted(post.id())) {
-					timelines.addEntry(event.follower(), post.id());
-				}
-			}
-		});
-	}
+    /**
+     * Runs outside a transaction, so a listener thread holds at most one connection at a time:
+     * inside one (as a module listener is by default) the edge's own transaction took a second
+     * connection, and as many listeners as the pool has connections, each holding one and waiting
+     * for another, stalled the process until the pool's timeout (found by the benchmark under a
+     * burst of follows); nor is a connection held while the posts module is asked over HTTP.
+     */
+    @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
+    void on(Followed event) {
+        // commit the edge first: a micropost created from now on fans out to the follower, and one
+        // created before is found by the backfill below, so none falls between the two. A follow
+        // older than the pair's last applied change (it arrived after its unfollow) does nothing.
+        boolean newer = Boolean.TRUE.equals(ownTransaction.execute(status -> {
+            if (!timelines.advanceFollow(event.follower(), event.followee(), event.revision(), true)) {
+                return false;
+            }
+            timelines.saveFollow(event.follower(), event.followee());
+            return true;
+        }));
+        if (!newer) {
+            return;
+        }
+        List<Micropost> recent = posts.recentBy(event.followee(), BACKFILL);
+        ownTransaction.executeWithoutResult(status -> {
+            // an unfollow applied while the posts were fetched wins: the backfill is dropped
+            if (!timelines.stillFollowing(event.follower(), event.followee(), event.revision())) {
+                return;
+            }
+            for (Micropost post : recent) {
+                timelines.savePost(post);
+                if (!timelines.deleted(post.id())) {
+                    timelines.addEntry(event.follower(), post.id());
+                }
+            }
+        });
+    }
 
-	/** An unfollow older than the pair's last applied change (a re-follow came first) does nothing. */
-	@ApplicationModuleListener
-	void on(Unfollowed event) {
-		if (timelines.advanceFollow(event.follower(), event.followee(), event.revision(), false)) {
-			timelines.removeFollow(event.follower(), event.followee());
-		}
-	}
+    /** An unfollow older than the pair's last applied change (a re-follow came first) does nothing. */
+    @ApplicationModuleListener
+    void on(Unfollowed event) {
+        if (timelines.advanceFollow(event.follower(), event.followee(), event.revision(), false)) {
+            timelines.removeFollow(event.follower(), event.followee());
+        }
+    }
 
-	void requireUser(String owner) {
-		if (!accounts.exists(owner)) {
-			throw new UnknownUser(owner);
-		}
-	}
+    void requireUser(String owner) {
+        if (!accounts.exists(owner)) {
+            throw new UnknownUser(owner);
+        }
+    }
 
-	List<Micropost> read(String owner, Paging.Page page) {
-		return timelines.read(owner, page.beforeOrMax(), page.fetchSize());
-	}
+    List<Micropost> read(String owner, Paging.Page page) {
+        return timelines.read(owner, page.beforeOrMax(), page.fetchSize());
+    }
 }

@@ -9,8 +9,8 @@ import dev.microposts.support.Topologies;
  */
 class MicroservicesContractIT extends ContractTests {
 
-	@Override
-	protected Api api() {
-		return new Api(Topologies.microservices().publicUrl());
-	}
+    @Override
+    protected Api api() {
+        return new Api(Topologies.microservices().publicUrl());
+    }
 }

@@ -2,25 +2,23 @@ package dev.microposts.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpServer;
+import dev.microposts.MicroPostsApplication;
+import dev.microposts.contract.Api;
+import dev.microposts.contract.Api.Response;
+import dev.microposts.platform.topology.ModuleId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import dev.microposts.MicroPostsApplication;
-import dev.microposts.contract.Api;
-import dev.microposts.contract.Api.Response;
-import dev.microposts.platform.topology.ModuleId;
 
 /**
  * What the router tells the modules behind it about the public URL: a trusted proxy's
@@ -30,123 +28,136 @@ import dev.microposts.platform.topology.ModuleId;
  */
 class RouterForwardedHeadersTests {
 
-	private static final String[] FORWARDED = { "X-Forwarded-Proto", "https", "X-Forwarded-Host", "proxy.example",
-			"X-Forwarded-Prefix", "/p", "X-Forwarded-For", "203.0.113.9", "Forwarded", "host=evil.example" };
+    private static final String[] FORWARDED = {
+        "X-Forwarded-Proto",
+        "https",
+        "X-Forwarded-Host",
+        "proxy.example",
+        "X-Forwarded-Prefix",
+        "/p",
+        "X-Forwarded-For",
+        "203.0.113.9",
+        "Forwarded",
+        "host=evil.example"
+    };
 
-	static HttpServer modules;
-	static final List<Headers> received = new CopyOnWriteArrayList<>();
-	static ConfigurableApplicationContext trusting;
-	static ConfigurableApplicationContext untrusting;
+    static HttpServer modules;
+    static final List<Headers> received = new CopyOnWriteArrayList<>();
+    static ConfigurableApplicationContext trusting;
+    static ConfigurableApplicationContext untrusting;
 
-	@BeforeAll
-	static void start() throws IOException {
-		modules = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		modules.createContext("/", exchange -> {
-			received.add(exchange.getRequestHeaders());
-			byte[] body = "{}".getBytes();
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			exchange.getResponseBody().write(body);
-			exchange.close();
-		});
-		modules.start();
-		trusting = router("trusting");
-		untrusting = router("untrusting", "microposts.forwarded.trusted-proxies=10.0.0.0/8");
-	}
+    @BeforeAll
+    static void start() throws IOException {
+        modules = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        modules.createContext("/", exchange -> {
+            received.add(exchange.getRequestHeaders());
+            byte[] body = "{}".getBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        modules.start();
+        trusting = router("trusting");
+        untrusting = router("untrusting", "microposts.forwarded.trusted-proxies=10.0.0.0/8");
+    }
 
-	/** A router process (in this JVM) in front of the stub; settings as command-line arguments, which win. */
-	private static ConfigurableApplicationContext router(String name, String... settings) {
-		String url = "http://127.0.0.1:" + modules.getAddress().getPort();
-		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--microposts.modules=router",
-				"--microposts.data-dir=target/test-data/router-" + name));
-		for (ModuleId module : ModuleId.BUSINESS) {
-			arguments.add("--microposts." + module.id() + ".url=" + url);
-		}
-		for (String setting : settings) {
-			arguments.add("--" + setting);
-		}
-		return new SpringApplicationBuilder(MicroPostsApplication.class).run(arguments.toArray(String[]::new));
-	}
+    /** A router process (in this JVM) in front of the stub; settings as command-line arguments, which win. */
+    private static ConfigurableApplicationContext router(String name, String... settings) {
+        String url = "http://127.0.0.1:" + modules.getAddress().getPort();
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--microposts.modules=router",
+                "--microposts.data-dir=target/test-data/router-" + name));
+        for (ModuleId module : ModuleId.BUSINESS) {
+            arguments.add("--microposts." + module.id() + ".url=" + url);
+        }
+        for (String setting : settings) {
+            arguments.add("--" + setting);
+        }
+        return new SpringApplicationBuilder(MicroPostsApplication.class).run(arguments.toArray(String[]::new));
+    }
 
-	@AfterAll
-	static void stop() {
-		for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { trusting, untrusting }) {
-			if (context != null) {
-				context.close();
-			}
-		}
-		if (modules != null) {
-			modules.stop(0);
-		}
-	}
+    @AfterAll
+    static void stop() {
+        for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {trusting, untrusting}) {
+            if (context != null) {
+                context.close();
+            }
+        }
+        if (modules != null) {
+            modules.stop(0);
+        }
+    }
 
-	@BeforeEach
-	void forget() {
-		received.clear();
-	}
+    @BeforeEach
+    void forget() {
+        received.clear();
+    }
 
-	private static Api api(ConfigurableApplicationContext router) {
-		return new Api("http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port"));
-	}
+    private static Api api(ConfigurableApplicationContext router) {
+        return new Api("http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port"));
+    }
 
-	private static Headers forwardedBy(ConfigurableApplicationContext router, String... headers) {
-		Response response = api(router).get("/api/users/someone", headers);
-		assertThat(response.status()).as(response.body()).isEqualTo(200);
-		assertThat(received).hasSize(1);
-		return received.remove(0);
-	}
+    private static Headers forwardedBy(ConfigurableApplicationContext router, String... headers) {
+        Response response = api(router).get("/api/users/someone", headers);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(received).hasSize(1);
+        return received.remove(0);
+    }
 
-	private static String routerHost(ConfigurableApplicationContext router) {
-		return "127.0.0.1:" + router.getEnvironment().getProperty("local.server.port");
-	}
+    private static String routerHost(ConfigurableApplicationContext router) {
+        return "127.0.0.1:" + router.getEnvironment().getProperty("local.server.port");
+    }
 
-	@Test
-	void anUntrustedClientsForwardedHeadersAreReplacedByTheRoutersOwn() {
-		Headers headers = forwardedBy(untrusting, FORWARDED);
-		assertThat(headers.get("X-Forwarded-Host")).containsExactly(routerHost(untrusting));
-		assertThat(headers.get("X-Forwarded-Proto")).containsExactly("http");
-		assertThat(headers.get("X-Forwarded-For")).containsExactly("127.0.0.1");
-		assertThat(headers.get("X-Forwarded-Prefix")).isNull();
-		assertThat(headers.get("Forwarded")).isNull();
-	}
+    @Test
+    void anUntrustedClientsForwardedHeadersAreReplacedByTheRoutersOwn() {
+        Headers headers = forwardedBy(untrusting, FORWARDED);
+        assertThat(headers.get("X-Forwarded-Host")).containsExactly(routerHost(untrusting));
+        assertThat(headers.get("X-Forwarded-Proto")).containsExactly("http");
+        assertThat(headers.get("X-Forwarded-For")).containsExactly("127.0.0.1");
+        assertThat(headers.get("X-Forwarded-Prefix")).isNull();
+        assertThat(headers.get("Forwarded")).isNull();
+    }
 
-	@Test
-	void aTrustedProxysForwardedHeadersArePassedOnFirst() {
-		Headers headers = forwardedBy(trusting, FORWARDED);
-		assertThat(headers.getFirst("X-Forwarded-Host")).isEqualTo("proxy.example," + routerHost(trusting));
-		assertThat(headers.getFirst("X-Forwarded-Proto")).isEqualTo("https,http");
-		assertThat(headers.getFirst("X-Forwarded-Prefix")).isEqualTo("/p");
-		assertThat(headers.getFirst("X-Forwarded-For")).isEqualTo("203.0.113.9,127.0.0.1");
-		assertThat(headers.get("Forwarded")).isNull();
+    @Test
+    void aTrustedProxysForwardedHeadersArePassedOnFirst() {
+        Headers headers = forwardedBy(trusting, FORWARDED);
+        assertThat(headers.getFirst("X-Forwarded-Host")).isEqualTo("proxy.example," + routerHost(trusting));
+        assertThat(headers.getFirst("X-Forwarded-Proto")).isEqualTo("https,http");
+        assertThat(headers.getFirst("X-Forwarded-Prefix")).isEqualTo("/p");
+        assertThat(headers.getFirst("X-Forwarded-For")).isEqualTo("203.0.113.9,127.0.0.1");
+        assertThat(headers.get("Forwarded")).isNull();
 
-		Headers none = forwardedBy(trusting);
-		assertThat(none.get("X-Forwarded-Host")).containsExactly(routerHost(trusting));
-	}
+        Headers none = forwardedBy(trusting);
+        assertThat(none.get("X-Forwarded-Host")).containsExactly(routerHost(trusting));
+    }
 
-	@Test
-	void aMalformedValueFromATrustedProxyIsDroppedSoTheRoutersOwnCounts() {
-		Headers headers = forwardedBy(trusting, "X-Forwarded-Host", "a b", "X-Forwarded-Prefix", "/a b",
-				"X-Forwarded-Proto", "https");
-		assertThat(headers.get("X-Forwarded-Host")).containsExactly(routerHost(trusting));
-		assertThat(headers.get("X-Forwarded-Prefix")).isNull();
-		assertThat(headers.getFirst("X-Forwarded-Proto")).isEqualTo("https,http");
-	}
+    @Test
+    void aMalformedValueFromATrustedProxyIsDroppedSoTheRoutersOwnCounts() {
+        Headers headers = forwardedBy(
+                trusting, "X-Forwarded-Host", "a b", "X-Forwarded-Prefix", "/a b", "X-Forwarded-Proto", "https");
+        assertThat(headers.get("X-Forwarded-Host")).containsExactly(routerHost(trusting));
+        assertThat(headers.get("X-Forwarded-Prefix")).isNull();
+        assertThat(headers.getFirst("X-Forwarded-Proto")).isEqualTo("https,http");
+    }
 
-	@Test
-	void internalPathsAreNeverForwarded() {
-		for (ConfigurableApplicationContext router : List.of(trusting, untrusting)) {
-			for (String path : List.of("/internal/posts/users/someone/recent?limit=1000",
-					"/internal/accounts/users/someone/exists")) {
-				Response response = api(router).get(path);
-				assertThat(response.status()).as(path).isEqualTo(404);
-			}
-			// dot segments are normalised (or refused) before routing: never a way around it
-			for (String path : List.of("/api/../internal/accounts/users/someone/exists",
-					"/api/users/someone/../../../internal/accounts/users/someone/exists",
-					"/api/users/%2e%2e/%2e%2e/internal/accounts/users/someone/exists")) {
-				assertThat(api(router).get(path).status()).as(path).isIn(400, 404);
-			}
-		}
-		assertThat(received).isEmpty();
-	}
+    @Test
+    void internalPathsAreNeverForwarded() {
+        for (ConfigurableApplicationContext router : List.of(trusting, untrusting)) {
+            for (String path : List.of(
+                    "/internal/posts/users/someone/recent?limit=1000", "/internal/accounts/users/someone/exists")) {
+                Response response = api(router).get(path);
+                assertThat(response.status()).as(path).isEqualTo(404);
+            }
+            // dot segments are normalised (or refused) before routing: never a way around it
+            for (String path : List.of(
+                    "/api/../internal/accounts/users/someone/exists",
+                    "/api/users/someone/../../../internal/accounts/users/someone/exists",
+                    "/api/users/%2e%2e/%2e%2e/internal/accounts/users/someone/exists")) {
+                assertThat(api(router).get(path).status()).as(path).isIn(400, 404);
+            }
+        }
+        assertThat(received).isEmpty();
+    }
 }

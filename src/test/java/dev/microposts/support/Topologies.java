@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -27,189 +26,197 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class Topologies {
 
-	public static final List<String> MODULES = List.of("accounts", "posts", "social", "timeline");
+    public static final List<String> MODULES = List.of("accounts", "posts", "social", "timeline");
 
-	private static Topologies microservices;
+    private static Topologies microservices;
 
-	private final Map<String, Integer> ports = new LinkedHashMap<>();
-	private final Map<String, Process> processes = new LinkedHashMap<>();
-	private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
-	private final Path logs = Path.of("target", "topology").toAbsolutePath();
-	private final String run = java.util.UUID.randomUUID().toString();
-	/** The secret of the internal endpoints between the processes, new for each run. */
-	private final String internalToken = internalToken();
-	private final EmbeddedKafkaKraftBroker kafka;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+    private final Path logs = Path.of("target", "topology").toAbsolutePath();
+    private final String run = java.util.UUID.randomUUID().toString();
+    /** The secret of the internal endpoints between the processes, new for each run. */
+    private final String internalToken = internalToken();
 
-	private Topologies() {
-		killLeftovers();
-		kafka = new EmbeddedKafkaKraftBroker(1, 3);
-		kafka.afterPropertiesSet();
-		for (String name : List.of("accounts", "posts", "social", "timeline", "router")) {
-			ports.put(name, freePort());
-		}
-		Map<String, String> common = new LinkedHashMap<>();
-		for (String module : MODULES) {
-			common.put("MICROPOSTS_" + module.toUpperCase() + "_URL", url(module));
-		}
-		common.put("MICROPOSTS_KAFKA_BOOTSTRAP", kafka.getBrokersAsString());
-		common.put("MICROPOSTS_EVENTS_REDELIVER_AFTER", "PT5S");
-		common.put("MICROPOSTS_EVENTS_REDELIVER_EVERY", "PT2S");
-		for (String name : ports.keySet()) {
-			Map<String, String> environment = new LinkedHashMap<>(common);
-			environment.put("MICROPOSTS_MODULES", name);
-			environment.put("SERVER_PORT", Integer.toString(ports.get(name)));
-			environment.put("MICROPOSTS_DATA_DIR", logs.resolve(run + "/data-" + name).toString());
-			if (!name.equals("router")) {
-				// the modules' processes share one secret for their internal endpoints (the router needs none)
-				environment.put("MICROPOSTS_INTERNAL_TOKEN", internalToken);
-				environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_URL", EmbeddedPostgres.newDatabase());
-				environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_USER", "postgres");
-			}
-			environments.put(name, environment);
-		}
-		Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll));
-		ports.keySet().forEach(this::start);
-		ports.keySet().forEach(name -> awaitReady(name, Duration.ofMinutes(4)));
-	}
+    private final EmbeddedKafkaKraftBroker kafka;
 
-	/** The shared microservices topology, started on first use. */
-	public static synchronized Topologies microservices() {
-		if (microservices == null) {
-			microservices = new Topologies();
-		}
-		return microservices;
-	}
+    private Topologies() {
+        killLeftovers();
+        kafka = new EmbeddedKafkaKraftBroker(1, 3);
+        kafka.afterPropertiesSet();
+        for (String name : List.of("accounts", "posts", "social", "timeline", "router")) {
+            ports.put(name, freePort());
+        }
+        Map<String, String> common = new LinkedHashMap<>();
+        for (String module : MODULES) {
+            common.put("MICROPOSTS_" + module.toUpperCase() + "_URL", url(module));
+        }
+        common.put("MICROPOSTS_KAFKA_BOOTSTRAP", kafka.getBrokersAsString());
+        common.put("MICROPOSTS_EVENTS_REDELIVER_AFTER", "PT5S");
+        common.put("MICROPOSTS_EVENTS_REDELIVER_EVERY", "PT2S");
+        for (String name : ports.keySet()) {
+            Map<String, String> environment = new LinkedHashMap<>(common);
+            environment.put("MICROPOSTS_MODULES", name);
+            environment.put("SERVER_PORT", Integer.toString(ports.get(name)));
+            environment.put(
+                    "MICROPOSTS_DATA_DIR", logs.resolve(run + "/data-" + name).toString());
+            if (!name.equals("router")) {
+                // the modules' processes share one secret for their internal endpoints (the router needs none)
+                environment.put("MICROPOSTS_INTERNAL_TOKEN", internalToken);
+                environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_URL", EmbeddedPostgres.newDatabase());
+                environment.put("MICROPOSTS_" + name.toUpperCase() + "_DB_USER", "postgres");
+            }
+            environments.put(name, environment);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll));
+        ports.keySet().forEach(this::start);
+        ports.keySet().forEach(name -> awaitReady(name, Duration.ofMinutes(4)));
+    }
 
-	/** The public base URL: the router. */
-	public String publicUrl() {
-		return url("router");
-	}
+    /** The shared microservices topology, started on first use. */
+    public static synchronized Topologies microservices() {
+        if (microservices == null) {
+            microservices = new Topologies();
+        }
+        return microservices;
+    }
 
-	public String url(String name) {
-		return "http://127.0.0.1:" + ports.get(name);
-	}
+    /** The public base URL: the router. */
+    public String publicUrl() {
+        return url("router");
+    }
 
-	public String kafkaBootstrap() {
-		return kafka.getBrokersAsString();
-	}
+    public String url(String name) {
+        return "http://127.0.0.1:" + ports.get(name);
+    }
 
-	public Path log(String name) {
-		return logs.resolve(name + ".log");
-	}
+    public String kafkaBootstrap() {
+        return kafka.getBrokersAsString();
+    }
 
-	/** Starts one process (again), appending to its log. */
-	public synchronized void start(String name) {
-		try {
-			Files.createDirectories(logs);
-			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC",
-					"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-					"dev.microposts.MicroPostsApplication");
-			builder.environment().putAll(environments.get(name));
-			builder.redirectErrorStream(true);
-			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()));
-			Process process = builder.start();
-			processes.put(name, process);
-			Files.writeString(logs.resolve("pids"), process.pid() + "\n", StandardOpenOption.CREATE,
-					StandardOpenOption.APPEND);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
+    public Path log(String name) {
+        return logs.resolve(name + ".log");
+    }
 
-	/** Stops one process the way a platform would: SIGTERM, then a kill after 20 seconds. */
-	public synchronized void stop(String name) {
-		Process process = processes.remove(name);
-		if (process == null) {
-			return;
-		}
-		process.destroy();
-		try {
-			if (!process.waitFor(10, TimeUnit.SECONDS)) {
-				process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
+    /** Starts one process (again), appending to its log. */
+    public synchronized void start(String name) {
+        try {
+            Files.createDirectories(logs);
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(
+                    java,
+                    "-Xmx256m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "dev.microposts.MicroPostsApplication");
+            builder.environment().putAll(environments.get(name));
+            builder.redirectErrorStream(true);
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()));
+            Process process = builder.start();
+            processes.put(name, process);
+            Files.writeString(
+                    logs.resolve("pids"), process.pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
-	public void awaitReady(String name, Duration timeout) {
-		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-		Instant deadline = Instant.now().plus(timeout);
-		while (Instant.now().isBefore(deadline)) {
-			Process process = processes.get(name);
-			if (process != null && !process.isAlive()) {
-				throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log(name));
-			}
-			try {
-				var response = http.send(HttpRequest.newBuilder(URI.create(url(name) + "/actuator/health/readiness"))
-						.timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-				if (response.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-			sleep(500);
-		}
-		throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log(name));
-	}
+    /** Stops one process the way a platform would: SIGTERM, then a kill after 20 seconds. */
+    public synchronized void stop(String name) {
+        Process process = processes.remove(name);
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
-	private synchronized void stopAll() {
-		processes.values().forEach(Process::destroy);
-		List.copyOf(processes.keySet()).forEach(this::stop);
-		kafka.destroy();
-	}
+    public void awaitReady(String name, Duration timeout) {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            Process process = processes.get(name);
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log(name));
+            }
+            try {
+                var response = http.send(
+                        HttpRequest.newBuilder(URI.create(url(name) + "/actuator/health/readiness"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException ex) {
+                // not listening yet
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log(name));
+    }
 
-	/** Processes of an earlier test JVM that was killed before it could stop them. */
-	private void killLeftovers() {
-		Path pids = logs.resolve("pids");
-		try {
-			if (Files.exists(pids)) {
-				for (String line : Files.readAllLines(pids)) {
-					if (!line.isBlank()) {
-						ProcessHandle.of(Long.parseLong(line.trim())).filter(handle -> handle.info().command()
-								.map(command -> command.contains("java")).orElse(false)).ifPresent(ProcessHandle::destroyForcibly);
-					}
-				}
-				Files.delete(pids);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
+    private synchronized void stopAll() {
+        processes.values().forEach(Process::destroy);
+        List.copyOf(processes.keySet()).forEach(this::stop);
+        kafka.destroy();
+    }
 
-	/** A random secret for MICROPOSTS_INTERNAL_TOKEN: 32 bytes, in hex. */
-	public static String internalToken() {
-		byte[] secret = new byte[32];
-		new java.security.SecureRandom().nextBytes(secret);
-		return java.util.HexFormat.of().formatHex(secret);
-	}
+    /** Processes of an earlier test JVM that was killed before it could stop them. */
+    private void killLeftovers() {
+        Path pids = logs.resolve("pids");
+        try {
+            if (Files.exists(pids)) {
+                for (String line : Files.readAllLines(pids)) {
+                    if (!line.isBlank()) {
+                        ProcessHandle.of(Long.parseLong(line.trim()))
+                                .filter(handle -> handle.info()
+                                        .command()
+                                        .map(command -> command.contains("java"))
+                                        .orElse(false))
+                                .ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+                Files.delete(pids);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
+    /** A random secret for MICROPOSTS_INTERNAL_TOKEN: 32 bytes, in hex. */
+    public static String internalToken() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return java.util.HexFormat.of().formatHex(secret);
+    }
 
-	static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -9,48 +9,48 @@ import java.util.List;
  */
 public class DomainException extends RuntimeException {
 
-	/** What kind of refusal, which the web edge turns into a status. */
-	public enum Kind {
-		/** A named thing does not exist. */
-		NOT_FOUND,
-		/** The command is invalid: see the field errors. */
-		INVALID,
-		/** It would contradict what exists (a taken name). */
-		CONFLICT,
-		/** Well-formed, but it contradicts an earlier command with the same identity (a reused idempotency key). */
-		UNPROCESSABLE,
-		/** The caller is not who it claims to be. */
-		UNAUTHENTICATED,
-		/** Too many attempts: try again after {@link #retryAfterSeconds()}. */
-		THROTTLED,
-		/** Something this depends on cannot answer now: try again shortly. */
-		UNAVAILABLE
-	}
+    /** What kind of refusal, which the web edge turns into a status. */
+    public enum Kind {
+        /** A named thing does not exist. */
+        NOT_FOUND,
+        /** The command is invalid: see the field errors. */
+        INVALID,
+        /** It would contradict what exists (a taken name). */
+        CONFLICT,
+        /** Well-formed, but it contradicts an earlier command with the same identity (a reused idempotency key). */
+        UNPROCESSABLE,
+        /** The caller is not who it claims to be. */
+        UNAUTHENTICATED,
+        /** Too many attempts: try again after {@link #retryAfterSeconds()}. */
+        THROTTLED,
+        /** Something this depends on cannot answer now: try again shortly. */
+        UNAVAILABLE
+    }
 
-	private final Kind kind;
-	private final List<FieldError> errors;
-	private final Long retryAfterSeconds;
+    private final Kind kind;
+    private final List<FieldError> errors;
+    private final Long retryAfterSeconds;
 
-	protected DomainException(Kind kind, String message) {
-		this(kind, message, List.of(), null);
-	}
+    protected DomainException(Kind kind, String message) {
+        this(kind, message, List.of(), null);
+    }
 
-	protected DomainException(Kind kind, String message, List<FieldError> errors, Long retryAfterSeconds) {
-		super(message, null, false, false);
-		this.kind = kind;
-		this.errors = List.copyOf(errors);
-		this.retryAfterSeconds = retryAfterSeconds;
-	}
+    protected DomainException(Kind kind, String message, List<FieldError> errors, Long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
 
-	public Kind kind() {
-		return kind;
-	}
+    public Kind kind() {
+        return kind;
+    }
 
-	public List<FieldError> errors() {
-		return errors;
-	}
+    public List<FieldError> errors() {
+        return errors;
+    }
 
-	public Long retryAfterSeconds() {
-		return retryAfterSeconds;
-	}
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
 }

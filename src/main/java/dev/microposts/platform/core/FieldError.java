@@ -1,5 +1,4 @@
 package dev.microposts.platform.core;
 
 /** One offending field of a command, request body or query, and what is wrong with it. */
-public record FieldError(String field, String message) {
-}
+public record FieldError(String field, String message) {}

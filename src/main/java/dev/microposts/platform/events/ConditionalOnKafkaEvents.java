@@ -1,17 +1,15 @@
 package dev.microposts.platform.events;
 
+import dev.microposts.platform.topology.MicropostsProperties;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-
-import dev.microposts.platform.topology.MicropostsProperties;
 
 /**
  * Registers a component only when domain events go between processes through Kafka
@@ -19,16 +17,16 @@ import dev.microposts.platform.topology.MicropostsProperties;
  * {@link MicropostsProperties.Kafka#enabled()}.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ ElementType.TYPE, ElementType.METHOD })
+@Target({ElementType.TYPE, ElementType.METHOD})
 @Documented
 @Conditional(ConditionalOnKafkaEvents.KafkaEnabled.class)
 @interface ConditionalOnKafkaEvents {
 
-	final class KafkaEnabled implements Condition {
+    final class KafkaEnabled implements Condition {
 
-		@Override
-		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			return MicropostsProperties.of(context.getEnvironment()).kafka().enabled();
-		}
-	}
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return MicropostsProperties.of(context.getEnvironment()).kafka().enabled();
+        }
+    }
 }

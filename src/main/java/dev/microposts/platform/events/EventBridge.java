@@ -1,24 +1,22 @@
 package dev.microposts.platform.events;
 
+import dev.microposts.platform.topology.MicropostsProperties;
+import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.web.RequestIds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
@@ -33,10 +31,9 @@ import org.springframework.kafka.listener.MessageListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.backoff.ExponentialBackOff;
-
-import dev.microposts.platform.topology.MicropostsProperties;
-import dev.microposts.platform.topology.ModuleId;
-import dev.microposts.platform.web.RequestIds;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Events in: for every module whose events a local module consumes and which runs elsewhere, the
@@ -60,186 +57,203 @@ import dev.microposts.platform.web.RequestIds;
 @ConditionalOnKafkaEvents
 class EventBridge implements SmartLifecycle {
 
-	static final String PARKED_METRIC = "microposts.events.parked";
-	static final long FIRST_WAIT_MS = 200;
-	static final long LONGEST_WAIT_MS = 5_000;
+    static final String PARKED_METRIC = "microposts.events.parked";
+    static final long FIRST_WAIT_MS = 200;
+    static final long LONGEST_WAIT_MS = 5_000;
 
-	private static final Logger log = LoggerFactory.getLogger(EventBridge.class);
-	/**
-	 * Reads what another build wrote: a field it does not know is skipped, and one it misses (a
-	 * producer from before that field) is null, or 0 for a number; a change that is not additive
-	 * raises the event's version.
-	 */
-	private static final JsonMapper JSON = JsonMapper.builder()
-			.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+    private static final Logger log = LoggerFactory.getLogger(EventBridge.class);
+    /**
+     * Reads what another build wrote: a field it does not know is skipped, and one it misses (a
+     * producer from before that field) is null, or 0 for a number; a change that is not additive
+     * raises the event's version.
+     */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
 
-	private final ConcurrentMessageListenerContainer<Object, Object> container;
+    private final ConcurrentMessageListenerContainer<Object, Object> container;
 
-	EventBridge(MicropostsProperties settings, ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
-			KafkaOperations<?, ?> kafka, MeterRegistry metrics, ApplicationEventPublisher events,
-			TransactionTemplate transactions) {
-		Set<ModuleId> local = settings.localModules();
-		Set<String> topics = consumedTopics(local);
-		if (topics.isEmpty()) {
-			this.container = null;
-			return;
-		}
-		this.container = factory.createContainer(topics.toArray(String[]::new));
-		String group = "microposts-" + ModuleId.ids(local).replace(',', '-');
-		container.getContainerProperties().setGroupId(group);
-		container.getContainerProperties().getKafkaConsumerProperties().putAll(membership(group, settings.kafka()));
-		container.setCommonErrorHandler(errorHandler(kafka, metrics));
-		container.setupMessageListener((MessageListener<Object, Object>) record -> {
-			Object event = decode(record);
-			String requestId = EventTopics.header(record, EventTopics.REQUEST_ID_HEADER);
-			if (requestId != null) {
-				MDC.put(RequestIds.MDC_KEY, requestId);
-			}
-			try {
-				log.info("{} from {} (partition {}, offset {})", event.getClass().getSimpleName(), record.topic(),
-						record.partition(), record.offset());
-				transactions.executeWithoutResult(status -> events.publishEvent(event));
-			}
-			catch (RuntimeException ex) {
-				log.warn("Could not apply {} from {} (partition {}, offset {}); it is tried again: {}",
-						event.getClass().getSimpleName(), record.topic(), record.partition(), record.offset(),
-						NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
-				throw ex;
-			}
-			finally {
-				MDC.remove(RequestIds.MDC_KEY);
-			}
-		});
-	}
+    EventBridge(
+            MicropostsProperties settings,
+            ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
+            KafkaOperations<?, ?> kafka,
+            MeterRegistry metrics,
+            ApplicationEventPublisher events,
+            TransactionTemplate transactions) {
+        Set<ModuleId> local = settings.localModules();
+        Set<String> topics = consumedTopics(local);
+        if (topics.isEmpty()) {
+            this.container = null;
+            return;
+        }
+        this.container = factory.createContainer(topics.toArray(String[]::new));
+        String group = "microposts-" + ModuleId.ids(local).replace(',', '-');
+        container.getContainerProperties().setGroupId(group);
+        container.getContainerProperties().getKafkaConsumerProperties().putAll(membership(group, settings.kafka()));
+        container.setCommonErrorHandler(errorHandler(kafka, metrics));
+        container.setupMessageListener((MessageListener<Object, Object>) record -> {
+            Object event = decode(record);
+            String requestId = EventTopics.header(record, EventTopics.REQUEST_ID_HEADER);
+            if (requestId != null) {
+                MDC.put(RequestIds.MDC_KEY, requestId);
+            }
+            try {
+                log.info(
+                        "{} from {} (partition {}, offset {})",
+                        event.getClass().getSimpleName(),
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
+                transactions.executeWithoutResult(status -> events.publishEvent(event));
+            } catch (RuntimeException ex) {
+                log.warn(
+                        "Could not apply {} from {} (partition {}, offset {}); it is tried again: {}",
+                        event.getClass().getSimpleName(),
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+                throw ex;
+            } finally {
+                MDC.remove(RequestIds.MDC_KEY);
+            }
+        });
+    }
 
-	/** The topics of the modules whose events a local module consumes and which run elsewhere. */
-	static Set<String> consumedTopics(Set<ModuleId> local) {
-		Set<String> topics = new TreeSet<>();
-		for (ModuleId module : local) {
-			for (ModuleId producer : module.consumes()) {
-				if (!local.contains(producer)) {
-					topics.add(producer.topic());
-				}
-			}
-		}
-		return topics;
-	}
+    /** The topics of the modules whose events a local module consumes and which run elsewhere. */
+    static Set<String> consumedTopics(Set<ModuleId> local) {
+        Set<String> topics = new TreeSet<>();
+        for (ModuleId module : local) {
+            for (ModuleId producer : module.consumes()) {
+                if (!local.contains(producer)) {
+                    topics.add(producer.topic());
+                }
+            }
+        }
+        return topics;
+    }
 
-	/** Where the records of a topic that this process cannot read are parked. */
-	static String parkedTopic(String topic) {
-		return topic + ".parked";
-	}
+    /** Where the records of a topic that this process cannot read are parked. */
+    static String parkedTopic(String topic) {
+        return topic + ".parked";
+    }
 
-	/**
-	 * Static membership: the broker knows the consumer by the process's modules and instance name,
-	 * so the same process started again replaces its former self at once, and a consumer that is gone
-	 * for good is given up after the session timeout (the client's default is 45 s).
-	 */
-	static Properties membership(String group, MicropostsProperties.Kafka kafka) {
-		String instance = kafka.instance() == null || kafka.instance().isEmpty() ? group : group + "-" + kafka.instance();
-		long session = kafka.sessionTimeout().toMillis();
-		Properties properties = new Properties(); // strings: the consumer factory takes only those
-		properties.setProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance);
-		properties.setProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(session));
-		properties.setProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.min(3_000, session / 3)));
-		return properties;
-	}
+    /**
+     * Static membership: the broker knows the consumer by the process's modules and instance name,
+     * so the same process started again replaces its former self at once, and a consumer that is gone
+     * for good is given up after the session timeout (the client's default is 45 s).
+     */
+    static Properties membership(String group, MicropostsProperties.Kafka kafka) {
+        String instance =
+                kafka.instance() == null || kafka.instance().isEmpty() ? group : group + "-" + kafka.instance();
+        long session = kafka.sessionTimeout().toMillis();
+        Properties properties = new Properties(); // strings: the consumer factory takes only those
+        properties.setProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance);
+        properties.setProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(session));
+        properties.setProperty(
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.min(3_000, session / 3)));
+        return properties;
+    }
 
-	/**
-	 * Parks an {@link UnreadableEvent}'s record (then commits past it) and tries anything else again,
-	 * with exponential back-off and no limit: Spring Kafka's default tried ten times at once, then
-	 * logged and committed, so an event was lost whenever the database was away for a second.
-	 */
-	private static DefaultErrorHandler errorHandler(KafkaOperations<?, ?> kafka, MeterRegistry metrics) {
-		var parking = new DeadLetterPublishingRecoverer(kafka,
-				(record, failure) -> new TopicPartition(parkedTopic(record.topic()), -1));
-		ConsumerRecordRecoverer park = (record, failure) -> {
-			parking.accept(record, null, failure); // throws if the broker did not take it: tried again
-			Counter.builder(PARKED_METRIC).description("Event records this process could not read, parked")
-					.tag("topic", record.topic()).register(metrics).increment();
-			log.warn("Parked the record of {} at partition {}, offset {} on {}: {}", record.topic(), record.partition(),
-					record.offset(), parkedTopic(record.topic()),
-					NestedExceptionUtils.getMostSpecificCause(failure).getMessage());
-		};
-		ExponentialBackOff backOff = new ExponentialBackOff(FIRST_WAIT_MS, 2);
-		backOff.setMaxInterval(LONGEST_WAIT_MS); // no limit on attempts or elapsed time: the defaults
-		DefaultErrorHandler handler = new DefaultErrorHandler(park, backOff);
-		handler.setClassifications(Map.of(UnreadableEvent.class, false), true);
-		handler.setLogLevel(KafkaException.Level.WARN);
-		return handler;
-	}
+    /**
+     * Parks an {@link UnreadableEvent}'s record (then commits past it) and tries anything else again,
+     * with exponential back-off and no limit: Spring Kafka's default tried ten times at once, then
+     * logged and committed, so an event was lost whenever the database was away for a second.
+     */
+    private static DefaultErrorHandler errorHandler(KafkaOperations<?, ?> kafka, MeterRegistry metrics) {
+        var parking = new DeadLetterPublishingRecoverer(
+                kafka, (record, failure) -> new TopicPartition(parkedTopic(record.topic()), -1));
+        ConsumerRecordRecoverer park = (record, failure) -> {
+            parking.accept(record, null, failure); // throws if the broker did not take it: tried again
+            Counter.builder(PARKED_METRIC)
+                    .description("Event records this process could not read, parked")
+                    .tag("topic", record.topic())
+                    .register(metrics)
+                    .increment();
+            log.warn(
+                    "Parked the record of {} at partition {}, offset {} on {}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    parkedTopic(record.topic()),
+                    NestedExceptionUtils.getMostSpecificCause(failure).getMessage());
+        };
+        ExponentialBackOff backOff = new ExponentialBackOff(FIRST_WAIT_MS, 2);
+        backOff.setMaxInterval(LONGEST_WAIT_MS); // no limit on attempts or elapsed time: the defaults
+        DefaultErrorHandler handler = new DefaultErrorHandler(park, backOff);
+        handler.setClassifications(Map.of(UnreadableEvent.class, false), true);
+        handler.setLogLevel(KafkaException.Level.WARN);
+        return handler;
+    }
 
-	private static Object decode(ConsumerRecord<Object, Object> record) {
-		String type = EventTopics.header(record, EventTopics.TYPE_HEADER);
-		if (type == null || !type.startsWith(EventTopics.EVENTS_PACKAGE) || !(record.value() instanceof byte[] bytes)) {
-			throw new UnreadableEvent("no MicroPosts event type");
-		}
-		Class<?> eventType;
-		try {
-			eventType = Class.forName(type, false, EventBridge.class.getClassLoader());
-		}
-		catch (ClassNotFoundException | LinkageError ex) {
-			throw new UnreadableEvent(type + " is not an event type of this version");
-		}
-		if (!eventType.isRecord()) {
-			throw new UnreadableEvent(type + " is not an event");
-		}
-		JsonNode tree;
-		Object event;
-		try {
-			tree = JSON.readTree(bytes);
-			event = JSON.treeToValue(tree, eventType);
-		}
-		catch (RuntimeException ex) {
-			throw new UnreadableEvent("unreadable " + type + ": " + ex.getMessage());
-		}
-		if (event == null) {
-			throw new UnreadableEvent("empty " + type);
-		}
-		int version = tree.path("version").asInt(1);
-		int readable = readableVersion(eventType);
-		if (version > readable) {
-			throw new UnreadableEvent("version " + version + " of " + type + ", this process reads up to " + readable);
-		}
-		return event;
-	}
+    private static Object decode(ConsumerRecord<Object, Object> record) {
+        String type = EventTopics.header(record, EventTopics.TYPE_HEADER);
+        if (type == null || !type.startsWith(EventTopics.EVENTS_PACKAGE) || !(record.value() instanceof byte[] bytes)) {
+            throw new UnreadableEvent("no MicroPosts event type");
+        }
+        Class<?> eventType;
+        try {
+            eventType = Class.forName(type, false, EventBridge.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError ex) {
+            throw new UnreadableEvent(type + " is not an event type of this version");
+        }
+        if (!eventType.isRecord()) {
+            throw new UnreadableEvent(type + " is not an event");
+        }
+        JsonNode tree;
+        Object event;
+        try {
+            tree = JSON.readTree(bytes);
+            event = JSON.treeToValue(tree, eventType);
+        } catch (RuntimeException ex) {
+            throw new UnreadableEvent("unreadable " + type + ": " + ex.getMessage());
+        }
+        if (event == null) {
+            throw new UnreadableEvent("empty " + type);
+        }
+        int version = tree.path("version").asInt(1);
+        int readable = readableVersion(eventType);
+        if (version > readable) {
+            throw new UnreadableEvent("version " + version + " of " + type + ", this process reads up to " + readable);
+        }
+        return event;
+    }
 
-	/** The newest version of an event type this build reads: its {@code static final int VERSION}, or 1. */
-	private static int readableVersion(Class<?> eventType) {
-		try {
-			Field field = eventType.getField("VERSION");
-			int modifiers = field.getModifiers();
-			return Modifier.isStatic(modifiers) && field.getType() == int.class ? field.getInt(null) : 1;
-		}
-		catch (NoSuchFieldException | IllegalAccessException ex) {
-			return 1;
-		}
-	}
+    /** The newest version of an event type this build reads: its {@code static final int VERSION}, or 1. */
+    private static int readableVersion(Class<?> eventType) {
+        try {
+            Field field = eventType.getField("VERSION");
+            int modifiers = field.getModifiers();
+            return Modifier.isStatic(modifiers) && field.getType() == int.class ? field.getInt(null) : 1;
+        } catch (NoSuchFieldException | IllegalAccessException ex) {
+            return 1;
+        }
+    }
 
-	/** A record this process cannot read: parked, never tried again. */
-	static final class UnreadableEvent extends RuntimeException {
+    /** A record this process cannot read: parked, never tried again. */
+    static final class UnreadableEvent extends RuntimeException {
 
-		UnreadableEvent(String message) {
-			super(message, null, false, false);
-		}
-	}
+        UnreadableEvent(String message) {
+            super(message, null, false, false);
+        }
+    }
 
-	@Override
-	public void start() {
-		if (container != null) {
-			container.start();
-		}
-	}
+    @Override
+    public void start() {
+        if (container != null) {
+            container.start();
+        }
+    }
 
-	@Override
-	public void stop() {
-		if (container != null) {
-			container.stop();
-		}
-	}
+    @Override
+    public void stop() {
+        if (container != null) {
+            container.stop();
+        }
+    }
 
-	@Override
-	public boolean isRunning() {
-		return container != null && container.isRunning();
-	}
+    @Override
+    public boolean isRunning() {
+        return container != null && container.isRunning();
+    }
 }

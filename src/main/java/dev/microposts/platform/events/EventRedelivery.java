@@ -2,17 +2,15 @@ package dev.microposts.platform.events;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.ResubmissionOptions;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,40 +29,44 @@ import org.springframework.stereotype.Component;
 @Component
 class EventRedelivery implements SchedulingConfigurer {
 
-	private static final Logger log = LoggerFactory.getLogger(EventRedelivery.class);
+    private static final Logger log = LoggerFactory.getLogger(EventRedelivery.class);
 
-	private final FailedEventPublications failed;
-	private final Executor listeners;
-	private final Duration minimumAge;
-	private final int batch;
-	private final Duration every;
+    private final FailedEventPublications failed;
+    private final Executor listeners;
+    private final Duration minimumAge;
+    private final int batch;
+    private final Duration every;
 
-	EventRedelivery(FailedEventPublications failed, @Qualifier("applicationTaskExecutor") Executor listeners,
-			EventsProperties settings) {
-		this.failed = failed;
-		this.listeners = listeners;
-		this.minimumAge = settings.redeliverAfter();
-		this.batch = settings.redeliverBatch();
-		this.every = settings.redeliverEvery();
-	}
+    EventRedelivery(
+            FailedEventPublications failed,
+            @Qualifier("applicationTaskExecutor") Executor listeners,
+            EventsProperties settings) {
+        this.failed = failed;
+        this.listeners = listeners;
+        this.minimumAge = settings.redeliverAfter();
+        this.batch = settings.redeliverBatch();
+        this.every = settings.redeliverEvery();
+    }
 
-	@Override
-	public void configureTasks(ScheduledTaskRegistrar tasks) {
-		tasks.addFixedDelayTask(new FixedDelayTask(this::redeliver, every, every));
-	}
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(new FixedDelayTask(this::redeliver, every, every));
+    }
 
-	void redeliver() {
-		int room = listeners instanceof ThreadPoolTaskExecutor pool
-				? Math.min(batch, pool.getThreadPoolExecutor().getQueue().remainingCapacity()) : batch;
-		if (room == 0) {
-			return; // the listeners are busy with a burst: what failed waits for the next round
-		}
-		try {
-			failed.resubmit(ResubmissionOptions.defaults().withMinAge(minimumAge).withBatchSize(room)
-				.withMaxInFlight(batch));
-		}
-		catch (RuntimeException ex) {
-			log.warn("Could not redeliver failed event publications: {}", ex.getMessage());
-		}
-	}
+    void redeliver() {
+        int room = listeners instanceof ThreadPoolTaskExecutor pool
+                ? Math.min(batch, pool.getThreadPoolExecutor().getQueue().remainingCapacity())
+                : batch;
+        if (room == 0) {
+            return; // the listeners are busy with a burst: what failed waits for the next round
+        }
+        try {
+            failed.resubmit(ResubmissionOptions.defaults()
+                    .withMinAge(minimumAge)
+                    .withBatchSize(room)
+                    .withMaxInFlight(batch));
+        } catch (RuntimeException ex) {
+            log.warn("Could not redeliver failed event publications: {}", ex.getMessage());
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.microposts.platform.events;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,12 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * more than the listeners' queue has room for)
  */
 @ConfigurationProperties("microposts.events")
-public record EventsProperties(@DefaultValue("PT30S") Duration redeliverAfter,
-		@DefaultValue("PT15S") Duration redeliverEvery, @DefaultValue("100") int redeliverBatch) {
+public record EventsProperties(
+        @DefaultValue("PT30S") Duration redeliverAfter,
+        @DefaultValue("PT15S") Duration redeliverEvery,
+        @DefaultValue("100") int redeliverBatch) {
 
-	public EventsProperties {
-		if (redeliverBatch < 1) {
-			throw new IllegalArgumentException("microposts.events.redeliver-batch must be at least 1");
-		}
-	}
+    public EventsProperties {
+        if (redeliverBatch < 1) {
+            throw new IllegalArgumentException("microposts.events.redeliver-batch must be at least 1");
+        }
+    }
 }

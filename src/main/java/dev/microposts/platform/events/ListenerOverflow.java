@@ -3,10 +3,8 @@ package dev.microposts.platform.events;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.boot.task.ThreadPoolTaskExecutorCustomizer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
@@ -25,21 +23,24 @@ import org.springframework.stereotype.Component;
 @Component
 class ListenerOverflow implements ThreadPoolTaskExecutorCustomizer, RejectedExecutionHandler {
 
-	private static final Logger log = LoggerFactory.getLogger(ListenerOverflow.class);
+    private static final Logger log = LoggerFactory.getLogger(ListenerOverflow.class);
 
-	private final AtomicLong overflowed = new AtomicLong();
+    private final AtomicLong overflowed = new AtomicLong();
 
-	@Override
-	public void customize(ThreadPoolTaskExecutor executor) {
-		executor.setRejectedExecutionHandler(this);
-	}
+    @Override
+    public void customize(ThreadPoolTaskExecutor executor) {
+        executor.setRejectedExecutionHandler(this);
+    }
 
-	@Override
-	public void rejectedExecution(Runnable task, ThreadPoolExecutor executor) {
-		long count = overflowed.incrementAndGet();
-		if (count == 1 || count % 1_000 == 0) {
-			log.warn("The event listeners' queue is full ({} tasks); {} events so far are left to the publication "
-					+ "registry and will be redelivered once stale", executor.getQueue().size(), count);
-		}
-	}
+    @Override
+    public void rejectedExecution(Runnable task, ThreadPoolExecutor executor) {
+        long count = overflowed.incrementAndGet();
+        if (count == 1 || count % 1_000 == 0) {
+            log.warn(
+                    "The event listeners' queue is full ({} tasks); {} events so far are left to the publication "
+                            + "registry and will be redelivered once stale",
+                    executor.getQueue().size(),
+                    count);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.microposts.platform.jdbc;
 
 import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
 
 /**
@@ -10,11 +9,16 @@ import org.flywaydb.core.Flyway;
  */
 public final class ModuleSchema {
 
-	private ModuleSchema() {
-	}
+    private ModuleSchema() {}
 
-	public static void migrate(DataSource dataSource, String module) {
-		Flyway.configure().dataSource(dataSource).locations("classpath:db/" + module)
-				.table("flyway_history_" + module).baselineOnMigrate(true).baselineVersion("0").load().migrate();
-	}
+    public static void migrate(DataSource dataSource, String module) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/" + module)
+                .table("flyway_history_" + module)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
 }

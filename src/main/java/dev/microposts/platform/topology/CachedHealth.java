@@ -9,20 +9,20 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 public abstract class CachedHealth implements HealthIndicator {
 
-	private static final long MAX_AGE_NANOS = 2_000_000_000L;
+    private static final long MAX_AGE_NANOS = 2_000_000_000L;
 
-	private volatile Health last;
-	private volatile long lastAt;
+    private volatile Health last;
+    private volatile long lastAt;
 
-	@Override
-	public final Health health() {
-		long now = System.nanoTime();
-		if (last == null || now - lastAt > MAX_AGE_NANOS) {
-			last = check();
-			lastAt = now;
-		}
-		return last;
-	}
+    @Override
+    public final Health health() {
+        long now = System.nanoTime();
+        if (last == null || now - lastAt > MAX_AGE_NANOS) {
+            last = check();
+            lastAt = now;
+        }
+        return last;
+    }
 
-	protected abstract Health check();
+    protected abstract Health check();
 }

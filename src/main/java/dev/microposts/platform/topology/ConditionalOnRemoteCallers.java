@@ -5,7 +5,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -17,23 +16,24 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * module's callers itself (the monolith) does not serve them at all.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ ElementType.TYPE, ElementType.METHOD })
+@Target({ElementType.TYPE, ElementType.METHOD})
 @Documented
 @Conditional(ConditionalOnRemoteCallers.OnRemoteCallers.class)
 public @interface ConditionalOnRemoteCallers {
 
-	ModuleId value();
+    ModuleId value();
 
-	final class OnRemoteCallers implements Condition {
+    final class OnRemoteCallers implements Condition {
 
-		@Override
-		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			var attributes = metadata.getAnnotationAttributes(ConditionalOnRemoteCallers.class.getName());
-			if (attributes == null) {
-				return false;
-			}
-			ModuleId module = (ModuleId) attributes.get("value");
-			return InternalEndpoints.served(MicropostsProperties.localModules(context.getEnvironment())).contains(module);
-		}
-	}
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            var attributes = metadata.getAnnotationAttributes(ConditionalOnRemoteCallers.class.getName());
+            if (attributes == null) {
+                return false;
+            }
+            ModuleId module = (ModuleId) attributes.get("value");
+            return InternalEndpoints.served(MicropostsProperties.localModules(context.getEnvironment()))
+                    .contains(module);
+        }
+    }
 }

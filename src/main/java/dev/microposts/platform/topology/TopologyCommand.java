@@ -11,24 +11,28 @@ import java.util.stream.Collectors;
  */
 public final class TopologyCommand {
 
-	public static final String NAME = "topology";
+    public static final String NAME = "topology";
 
-	private TopologyCommand() {
-	}
+    private TopologyCommand() {}
 
-	public static void print(List<String> options, PrintStream out) {
-		if (options.contains("--modules")) {
-			out.println(ModuleId.BUSINESS.stream().map(ModuleId::id).collect(Collectors.joining(" ")));
-			return;
-		}
-		out.printf("%-9s %-28s %-14s %-9s %s%n", "module", "calls", "consumes", "publishes", "paths");
-		for (ModuleId module : ModuleId.values()) {
-			out.printf("%-9s %-28s %-14s %-9s %s%n", module.id(), names(module.calls()), names(module.consumes()),
-					module.publishesEvents() ? module.topic() : "-", String.join(" ", module.paths()));
-		}
-	}
+    public static void print(List<String> options, PrintStream out) {
+        if (options.contains("--modules")) {
+            out.println(ModuleId.BUSINESS.stream().map(ModuleId::id).collect(Collectors.joining(" ")));
+            return;
+        }
+        out.printf("%-9s %-28s %-14s %-9s %s%n", "module", "calls", "consumes", "publishes", "paths");
+        for (ModuleId module : ModuleId.values()) {
+            out.printf(
+                    "%-9s %-28s %-14s %-9s %s%n",
+                    module.id(),
+                    names(module.calls()),
+                    names(module.consumes()),
+                    module.publishesEvents() ? module.topic() : "-",
+                    String.join(" ", module.paths()));
+        }
+    }
 
-	private static String names(List<ModuleId> modules) {
-		return modules.isEmpty() ? "-" : modules.stream().map(ModuleId::id).collect(Collectors.joining(","));
-	}
+    private static String names(List<ModuleId> modules) {
+        return modules.isEmpty() ? "-" : modules.stream().map(ModuleId::id).collect(Collectors.joining(","));
+    }
 }

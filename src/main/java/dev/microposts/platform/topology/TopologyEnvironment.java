@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -21,43 +20,44 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class TopologyEnvironment implements EnvironmentPostProcessor {
 
-	@Override
-	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		SettingsCheck.check(environment);
-		TopologyCheck.check(environment);
-		MicropostsProperties properties = MicropostsProperties.of(environment);
-		Set<ModuleId> local = properties.localModules();
-		Map<String, Object> settings = new HashMap<>();
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        SettingsCheck.check(environment);
+        TopologyCheck.check(environment);
+        MicropostsProperties properties = MicropostsProperties.of(environment);
+        Set<ModuleId> local = properties.localModules();
+        Map<String, Object> settings = new HashMap<>();
 
-		Path directory = properties.dataDir().toAbsolutePath().normalize();
-		try {
-			Files.createDirectories(directory);
-		}
-		catch (IOException ex) {
-			throw new TopologyException("MICROPOSTS_DATA_DIR (" + directory + ") cannot be created: " + ex.getMessage());
-		}
-		settings.putAll(DatabaseChoice.settings(properties, local, directory));
-		if (!environment.containsProperty("spring.datasource.hikari.maximum-pool-size")) {
-			settings.put("spring.datasource.hikari.maximum-pool-size", properties.db().poolSize());
-		}
-		settings.putAll(RouterSettings.settings(environment, local));
-		settings.putIfAbsent("spring.http.clients.connect-timeout", "1s");
-		settings.putIfAbsent("spring.http.clients.read-timeout", "30s");
-		if (properties.kafka().enabled()) {
-			settings.put("spring.kafka.bootstrap-servers", properties.kafka().bootstrap());
-		}
-		else {
-			settings.put("spring.modulith.events.externalization.enabled", "false");
-			settings.put("spring.kafka.listener.auto-startup", "false");
-		}
-		environment.getPropertySources().addFirst(new MapPropertySource("micropostsTopology", settings));
-	}
+        Path directory = properties.dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException ex) {
+            throw new TopologyException(
+                    "MICROPOSTS_DATA_DIR (" + directory + ") cannot be created: " + ex.getMessage());
+        }
+        settings.putAll(DatabaseChoice.settings(properties, local, directory));
+        if (!environment.containsProperty("spring.datasource.hikari.maximum-pool-size")) {
+            settings.put(
+                    "spring.datasource.hikari.maximum-pool-size",
+                    properties.db().poolSize());
+        }
+        settings.putAll(RouterSettings.settings(environment, local));
+        settings.putIfAbsent("spring.http.clients.connect-timeout", "1s");
+        settings.putIfAbsent("spring.http.clients.read-timeout", "30s");
+        if (properties.kafka().enabled()) {
+            settings.put("spring.kafka.bootstrap-servers", properties.kafka().bootstrap());
+        } else {
+            settings.put("spring.modulith.events.externalization.enabled", "false");
+            settings.put("spring.kafka.listener.auto-startup", "false");
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("micropostsTopology", settings));
+    }
 
-	/** A topology or setting that cannot start; its message names what to set. */
-	public static class TopologyException extends RuntimeException {
+    /** A topology or setting that cannot start; its message names what to set. */
+    public static class TopologyException extends RuntimeException {
 
-		public TopologyException(String message) {
-			super(message);
-		}
-	}
+        public TopologyException(String message) {
+            super(message);
+        }
+    }
 }

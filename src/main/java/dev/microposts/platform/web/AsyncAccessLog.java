@@ -4,7 +4,6 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
@@ -18,30 +17,30 @@ import org.springframework.stereotype.Component;
 @Component
 class AsyncAccessLog implements InitializingBean {
 
-	static final String NAME = "ACCESS_ASYNC";
+    static final String NAME = "ACCESS_ASYNC";
 
-	@Override
-	public void afterPropertiesSet() {
-		if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-			attach(context);
-		}
-	}
+    @Override
+    public void afterPropertiesSet() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            attach(context);
+        }
+    }
 
-	/** Puts the access logger behind a queue to the root logger's appenders (once per context). */
-	static void attach(LoggerContext context) {
-		Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-		Logger access = context.getLogger(RequestIds.ACCESS_LOGGER);
-		if (access.getAppender(NAME) != null || !root.iteratorForAppenders().hasNext()) {
-			return;
-		}
-		AsyncAppender async = new AsyncAppender();
-		async.setContext(context);
-		async.setName(NAME);
-		async.setQueueSize(8192);
-		async.setDiscardingThreshold(0);
-		root.iteratorForAppenders().forEachRemaining(async::addAppender);
-		async.start();
-		access.addAppender(async);
-		access.setAdditive(false);
-	}
+    /** Puts the access logger behind a queue to the root logger's appenders (once per context). */
+    static void attach(LoggerContext context) {
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger access = context.getLogger(RequestIds.ACCESS_LOGGER);
+        if (access.getAppender(NAME) != null || !root.iteratorForAppenders().hasNext()) {
+            return;
+        }
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName(NAME);
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        root.iteratorForAppenders().forEachRemaining(async::addAppender);
+        async.start();
+        access.addAppender(async);
+        access.setAdditive(false);
+    }
 }

@@ -1,10 +1,5 @@
 package dev.microposts.platform.web;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.List;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -12,7 +7,10 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -28,87 +26,87 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class BodySizeLimit extends OncePerRequestFilter {
 
-	public static final int MAX_BYTES = 65_536;
+    public static final int MAX_BYTES = 65_536;
 
-	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		long declared = request.getContentLengthLong();
-		if (declared > MAX_BYTES) {
-			reject(response);
-			return;
-		}
-		boolean chunked = declared < 0 && request.getHeader("Transfer-Encoding") != null;
-		if (!chunked) {
-			chain.doFilter(request, response);
-			return;
-		}
-		byte[] body = readAtMost(request.getInputStream(), MAX_BYTES + 1);
-		if (body.length > MAX_BYTES) {
-			reject(response);
-			return;
-		}
-		chain.doFilter(new ReplayedBody(request, body), response);
-	}
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BYTES) {
+            reject(response);
+            return;
+        }
+        boolean chunked = declared < 0 && request.getHeader("Transfer-Encoding") != null;
+        if (!chunked) {
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body = readAtMost(request.getInputStream(), MAX_BYTES + 1);
+        if (body.length > MAX_BYTES) {
+            reject(response);
+            return;
+        }
+        chain.doFilter(new ReplayedBody(request, body), response);
+    }
 
-	private static byte[] readAtMost(InputStream in, int max) throws IOException {
-		return in.readNBytes(max);
-	}
+    private static byte[] readAtMost(InputStream in, int max) throws IOException {
+        return in.readNBytes(max);
+    }
 
-	private static void reject(HttpServletResponse response) throws IOException {
-		response.setHeader("Connection", "close");
-		Problem.of(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than " + MAX_BYTES + " bytes.", List.of())
-				.writeTo(response);
-	}
+    private static void reject(HttpServletResponse response) throws IOException {
+        response.setHeader("Connection", "close");
+        Problem.of(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than " + MAX_BYTES + " bytes.", List.of())
+                .writeTo(response);
+    }
 
-	private static final class ReplayedBody extends HttpServletRequestWrapper {
+    private static final class ReplayedBody extends HttpServletRequestWrapper {
 
-		private final byte[] body;
+        private final byte[] body;
 
-		ReplayedBody(HttpServletRequest request, byte[] body) {
-			super(request);
-			this.body = body;
-		}
+        ReplayedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
 
-		@Override
-		public int getContentLength() {
-			return body.length;
-		}
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
 
-		@Override
-		public long getContentLengthLong() {
-			return body.length;
-		}
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
 
-		@Override
-		public ServletInputStream getInputStream() {
-			var in = new ByteArrayInputStream(body);
-			return new ServletInputStream() {
-				@Override
-				public int read() {
-					return in.read();
-				}
+        @Override
+        public ServletInputStream getInputStream() {
+            var in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
 
-				@Override
-				public int read(byte[] b, int off, int len) {
-					return in.read(b, off, len);
-				}
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
 
-				@Override
-				public boolean isFinished() {
-					return in.available() == 0;
-				}
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
 
-				@Override
-				public boolean isReady() {
-					return true;
-				}
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
 
-				@Override
-				public void setReadListener(ReadListener listener) {
-					throw new UnsupportedOperationException("synchronous reads only");
-				}
-			};
-		}
-	}
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("synchronous reads only");
+                }
+            };
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.microposts.platform.web;
 
 import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,15 +13,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * honoured (default: loopback and the private ranges); from any other peer they are ignored
  */
 @ConfigurationProperties("microposts.forwarded")
-public record ForwardedProperties(@DefaultValue({ "127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12",
-		"192.168.0.0/16", "fc00::/7" }) List<String> trustedProxies) {
+public record ForwardedProperties(
+        @DefaultValue({"127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"})
+        List<String> trustedProxies) {
 
-	public ForwardedProperties {
-		trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
-		TrustedProxies.of(trustedProxies); // refuses an entry that is not an address or a range
-	}
+    public ForwardedProperties {
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        TrustedProxies.of(trustedProxies); // refuses an entry that is not an address or a range
+    }
 
-	public TrustedProxies proxies() {
-		return TrustedProxies.of(trustedProxies);
-	}
+    public TrustedProxies proxies() {
+        return TrustedProxies.of(trustedProxies);
+    }
 }

@@ -1,12 +1,9 @@
 package dev.microposts.platform.web;
 
 import dev.microposts.platform.core.DomainException;
-
 import dev.microposts.platform.core.FieldError;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -27,72 +24,76 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
-	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-	@ExceptionHandler(ApiProblem.class)
-	ResponseEntity<Object> apiProblem(ApiProblem problem) {
-		var response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-		if (problem.retryAfterSeconds() != null) {
-			response.header(HttpHeaders.RETRY_AFTER, Long.toString(problem.retryAfterSeconds()));
-		}
-		if (problem.status().value() == 401) {
-			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-		}
-		return response.body(Problem.of(problem.status(), problem.getMessage(), problem.errors()));
-	}
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<Object> apiProblem(ApiProblem problem) {
+        var response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (problem.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(problem.retryAfterSeconds()));
+        }
+        if (problem.status().value() == 401) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return response.body(Problem.of(problem.status(), problem.getMessage(), problem.errors()));
+    }
 
-	/** A module refused a command: each kind of refusal has its status. */
-	@ExceptionHandler(DomainException.class)
-	ResponseEntity<Object> refused(DomainException refusal) {
-		HttpStatus status = switch (refusal.kind()) {
-			case NOT_FOUND -> HttpStatus.NOT_FOUND;
-			case INVALID -> HttpStatus.BAD_REQUEST;
-			case CONFLICT -> HttpStatus.CONFLICT;
-			case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
-			case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
-			case THROTTLED -> HttpStatus.TOO_MANY_REQUESTS;
-			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
-		};
-		var response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-		if (refusal.retryAfterSeconds() != null) {
-			response.header(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
-		}
-		if (status == HttpStatus.UNAUTHORIZED) {
-			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-		}
-		return response.body(Problem.of(status, refusal.getMessage(), refusal.errors()));
-	}
+    /** A module refused a command: each kind of refusal has its status. */
+    @ExceptionHandler(DomainException.class)
+    ResponseEntity<Object> refused(DomainException refusal) {
+        HttpStatus status =
+                switch (refusal.kind()) {
+                    case NOT_FOUND -> HttpStatus.NOT_FOUND;
+                    case INVALID -> HttpStatus.BAD_REQUEST;
+                    case CONFLICT -> HttpStatus.CONFLICT;
+                    case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+                    case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+                    case THROTTLED -> HttpStatus.TOO_MANY_REQUESTS;
+                    case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+                };
+        var response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (refusal.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+        }
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return response.body(Problem.of(status, refusal.getMessage(), refusal.errors()));
+    }
 
-	/** A query string that is not valid URL encoding. */
-	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
-	ResponseEntity<Object> badQuery(Exception ex) {
-		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problem.of(
-				HttpStatusCode.valueOf(400), "The query string is not valid URL encoding.",
-				java.util.List.of(new FieldError("query", "is not valid URL encoding"))));
-	}
+    /** A query string that is not valid URL encoding. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<Object> badQuery(Exception ex) {
+        return ResponseEntity.badRequest()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problem.of(
+                        HttpStatusCode.valueOf(400),
+                        "The query string is not valid URL encoding.",
+                        java.util.List.of(new FieldError("query", "is not valid URL encoding"))));
+    }
 
-	@ExceptionHandler(Exception.class)
-	ResponseEntity<Object> unexpected(Exception ex) {
-		log.error("Unexpected error while handling a request", ex);
-		return ResponseEntity.status(500).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-				.body(Problem.of(HttpStatusCode.valueOf(500), "An unexpected error occurred.", null));
-	}
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception ex) {
+        log.error("Unexpected error while handling a request", ex);
+        return ResponseEntity.status(500)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problem.of(HttpStatusCode.valueOf(500), "An unexpected error occurred.", null));
+    }
 
-	@Override
-	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-			HttpStatusCode statusCode, WebRequest request) {
-		String detail = null;
-		if (body instanceof ProblemDetail problemDetail) {
-			detail = problemDetail.getDetail();
-		}
-		else if (ex instanceof ErrorResponse errorResponse) {
-			detail = errorResponse.getBody().getDetail();
-		}
-		HttpHeaders out = new HttpHeaders();
-		if (headers != null) {
-			out.putAll(headers);
-		}
-		out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		return new ResponseEntity<>(Problem.of(statusCode, detail, null), out, statusCode);
-	}
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        String detail = null;
+        if (body instanceof ProblemDetail problemDetail) {
+            detail = problemDetail.getDetail();
+        } else if (ex instanceof ErrorResponse errorResponse) {
+            detail = errorResponse.getBody().getDetail();
+        }
+        HttpHeaders out = new HttpHeaders();
+        if (headers != null) {
+            out.putAll(headers);
+        }
+        out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(Problem.of(statusCode, detail, null), out, statusCode);
+    }
 }

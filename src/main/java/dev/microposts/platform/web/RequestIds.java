@@ -1,16 +1,14 @@
 package dev.microposts.platform.web;
 
-import java.io.IOException;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.slf4j.MDC;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.task.TaskDecorator;
@@ -26,119 +24,121 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestIds extends OncePerRequestFilter {
 
-	public static final String HEADER = "X-Request-Id";
-	public static final String MDC_KEY = "requestId";
-	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-	/** One line per request, with its id; {@code LOGGING_LEVEL_DEV_MICROPOSTS_ACCESS=warn} turns it off. */
-	static final String ACCESS_LOGGER = "dev.microposts.access";
-	private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger(ACCESS_LOGGER);
+    public static final String HEADER = "X-Request-Id";
+    public static final String MDC_KEY = "requestId";
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    /** One line per request, with its id; {@code LOGGING_LEVEL_DEV_MICROPOSTS_ACCESS=warn} turns it off. */
+    static final String ACCESS_LOGGER = "dev.microposts.access";
 
-	/** The caller's id when it is 1..128 characters of {@code A-Z a-z 0-9 . _ -}, else a new one. */
-	public static String accept(String candidate) {
-		return candidate != null && VALID.matcher(candidate).matches() ? candidate : newId();
-	}
+    private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger(ACCESS_LOGGER);
 
-	/**
-	 * A random (version 4) UUID. A request id only has to be unique, not unguessable, so it comes
-	 * from the thread's own generator rather than {@link UUID#randomUUID()}'s shared SecureRandom
-	 * (2% of a read).
-	 */
-	static String newId() {
-		ThreadLocalRandom random = ThreadLocalRandom.current();
-		long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-		long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
-		return new UUID(high, low).toString();
-	}
+    /** The caller's id when it is 1..128 characters of {@code A-Z a-z 0-9 . _ -}, else a new one. */
+    public static String accept(String candidate) {
+        return candidate != null && VALID.matcher(candidate).matches() ? candidate : newId();
+    }
 
-	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		String id = accept(request.getHeader(HEADER));
-		response.setHeader(HEADER, id);
-		response.setHeader("X-Content-Type-Options", "nosniff");
-		request.setAttribute(MDC_KEY, id);
-		MDC.put(MDC_KEY, id);
-		long started = System.nanoTime();
-		try {
-			chain.doFilter(new WithRequestId(request, id), response);
-		}
-		finally {
-			if (access.isInfoEnabled()) {
-				access.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
-						(System.nanoTime() - started) / 1_000_000);
-			}
-			MDC.remove(MDC_KEY);
-		}
-	}
+    /**
+     * A random (version 4) UUID. A request id only has to be unique, not unguessable, so it comes
+     * from the thread's own generator rather than {@link UUID#randomUUID()}'s shared SecureRandom
+     * (2% of a read).
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(high, low).toString();
+    }
 
-	@Override
-	protected boolean shouldNotFilterErrorDispatch() {
-		return false;
-	}
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String id = accept(request.getHeader(HEADER));
+        response.setHeader(HEADER, id);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        request.setAttribute(MDC_KEY, id);
+        MDC.put(MDC_KEY, id);
+        long started = System.nanoTime();
+        try {
+            chain.doFilter(new WithRequestId(request, id), response);
+        } finally {
+            if (access.isInfoEnabled()) {
+                access.info(
+                        "{} {} {} {}ms",
+                        request.getMethod(),
+                        request.getRequestURI(),
+                        response.getStatus(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+            MDC.remove(MDC_KEY);
+        }
+    }
 
-	/** The request as later filters and proxies see it: carrying the accepted id. */
-	private static final class WithRequestId extends jakarta.servlet.http.HttpServletRequestWrapper {
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
 
-		private final String id;
+    /** The request as later filters and proxies see it: carrying the accepted id. */
+    private static final class WithRequestId extends jakarta.servlet.http.HttpServletRequestWrapper {
 
-		WithRequestId(HttpServletRequest request, String id) {
-			super(request);
-			this.id = id;
-		}
+        private final String id;
 
-		@Override
-		public String getHeader(String name) {
-			return HEADER.equalsIgnoreCase(name) ? id : super.getHeader(name);
-		}
+        WithRequestId(HttpServletRequest request, String id) {
+            super(request);
+            this.id = id;
+        }
 
-		@Override
-		public java.util.Enumeration<String> getHeaders(String name) {
-			return HEADER.equalsIgnoreCase(name) ? java.util.Collections.enumeration(java.util.List.of(id))
-					: super.getHeaders(name);
-		}
+        @Override
+        public String getHeader(String name) {
+            return HEADER.equalsIgnoreCase(name) ? id : super.getHeader(name);
+        }
 
-		@Override
-		public java.util.Enumeration<String> getHeaderNames() {
-			var names = new java.util.LinkedHashSet<String>();
-			var original = super.getHeaderNames();
-			while (original.hasMoreElements()) {
-				String name = original.nextElement();
-				if (!HEADER.equalsIgnoreCase(name)) {
-					names.add(name);
-				}
-			}
-			names.add(HEADER);
-			return java.util.Collections.enumeration(names);
-		}
-	}
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            return HEADER.equalsIgnoreCase(name)
+                    ? java.util.Collections.enumeration(java.util.List.of(id))
+                    : super.getHeaders(name);
+        }
 
-	/** Carries the logging context (and so the request id) into asynchronous tasks. */
-	@Component
-	static class MdcTaskDecorator implements TaskDecorator {
+        @Override
+        public java.util.Enumeration<String> getHeaderNames() {
+            var names = new java.util.LinkedHashSet<String>();
+            var original = super.getHeaderNames();
+            while (original.hasMoreElements()) {
+                String name = original.nextElement();
+                if (!HEADER.equalsIgnoreCase(name)) {
+                    names.add(name);
+                }
+            }
+            names.add(HEADER);
+            return java.util.Collections.enumeration(names);
+        }
+    }
 
-		@Override
-		public Runnable decorate(Runnable runnable) {
-			var context = MDC.getCopyOfContextMap();
-			return () -> {
-				var previous = MDC.getCopyOfContextMap();
-				if (context == null) {
-					MDC.clear();
-				}
-				else {
-					MDC.setContextMap(context);
-				}
-				try {
-					runnable.run();
-				}
-				finally {
-					if (previous == null) {
-						MDC.clear();
-					}
-					else {
-						MDC.setContextMap(previous);
-					}
-				}
-			};
-		}
-	}
+    /** Carries the logging context (and so the request id) into asynchronous tasks. */
+    @Component
+    static class MdcTaskDecorator implements TaskDecorator {
+
+        @Override
+        public Runnable decorate(Runnable runnable) {
+            var context = MDC.getCopyOfContextMap();
+            return () -> {
+                var previous = MDC.getCopyOfContextMap();
+                if (context == null) {
+                    MDC.clear();
+                } else {
+                    MDC.setContextMap(context);
+                }
+                try {
+                    runnable.run();
+                } finally {
+                    if (previous == null) {
+                        MDC.clear();
+                    } else {
+                        MDC.setContextMap(previous);
+                    }
+                }
+            };
+        }
+    }
 }
