@@ -242,6 +242,10 @@ final class ShadowDiffs {
         paths.addAll(c.keySet());
         Texts texts = null;
         Instant at = null;
+        Field other = null;
+        boolean otherRaw = false;
+        boolean otherNoise = false;
+        Example otherExample = null;
         for (String path : paths) {
             String pv = p.get(path);
             String sv = s.get(path);
@@ -258,7 +262,19 @@ final class ShadowDiffs {
             Example example = rule.examples() == 0
                     ? null
                     : new Example(at, shown(pv), shown(sv), shown(cv), texts.primary, texts.secondary, texts.candidate);
-            g.field(path, limits.maxPathsPerGroup()).add(raw, noise, example, rule.examples());
+            Field field = g.field(path, limits.maxPathsPerGroup());
+            if (field == g.fields.get(OTHER)) {
+                // the paths beyond the bound count once per request together, like one field
+                otherRaw |= raw;
+                otherNoise |= noise;
+                otherExample = otherExample == null ? example : otherExample;
+                other = field;
+                continue;
+            }
+            field.add(raw, noise, example, rule.examples());
+        }
+        if (other != null) {
+            other.add(otherRaw, otherNoise, otherExample, rule.examples());
         }
     }
 

@@ -269,6 +269,8 @@ class ShadowDiffsTests {
                 "a", json("{\"p\":1,\"q\":1,\"r\":1,\"s\":1}"), json("{\"p\":1,\"q\":1,\"r\":1,\"s\":1}"), json("{}"));
         assertThat(diffs.report("a").fields()).hasSizeLessThanOrEqualTo(3 + 1);
         assertThat(diffs.report("a").field(ShadowDiffs.OTHER)).isNotNull();
+        // the paths beyond the bound are counted once per request together
+        assertThat(diffs.report("a").field(ShadowDiffs.OTHER).raw()).isEqualTo(1);
 
         diffs.clear("a");
         assertThat(diffs.report("a").compared()).isZero();
