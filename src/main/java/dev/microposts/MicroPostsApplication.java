@@ -2,6 +2,7 @@ package dev.microposts;
 
 import dev.microposts.accounts.SigningKeyCommand;
 import dev.microposts.platform.topology.TopologyCommand;
+import dev.microposts.router.RouterCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,7 +13,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 /**
  * MicroPosts: one codebase that runs as a modular monolith or as microservices. Without
  * arguments it runs the service; {@code topology} prints the module graph and exits;
- * {@code rotate-signing-key} stores a new token signing key in the accounts database and exits.
+ * {@code rotate-signing-key} stores a new token signing key in the accounts database and exits;
+ * {@code router ...} steers a running router through its admin API.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -27,6 +29,10 @@ public class MicroPostsApplication {
         }
         if (args.length > 0 && args[0].equals(SigningKeyCommand.NAME)) {
             System.exit(SigningKeyCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals(RouterCommand.NAME)) {
+            System.exit(RouterCommand.run(
+                    Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
         }
         SpringApplication.run(MicroPostsApplication.class, args);
     }

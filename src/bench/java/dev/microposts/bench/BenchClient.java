@@ -57,6 +57,22 @@ final class BenchClient {
     /** A blocking call that must succeed with {@code expected}; returns the JSON body. */
     JsonNode call(HttpRequest request, int... expected) {
         HttpResponse<byte[]> response = send(request).join();
+        // a 503 with Retry-After was not served (a full bulkhead, a module restarting): ask again,
+        // as a well-behaved client would, a few times
+        for (int attempt = 1;
+                attempt <= 8
+                        && response.statusCode() == 503
+                        && response.headers().firstValue("Retry-After").isPresent();
+                attempt++) {
+            try {
+                Thread.sleep(100L * attempt
+                        + java.util.concurrent.ThreadLocalRandom.current().nextInt(100));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            response = send(request).join();
+        }
         for (int status : expected) {
             if (response.statusCode() == status) {
                 return response.body().length == 0 ? null : JSON.readTree(response.body());

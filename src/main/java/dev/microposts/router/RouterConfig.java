@@ -1,6 +1,5 @@
 package dev.microposts.router;
 
-import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
 import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
@@ -9,19 +8,35 @@ import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.MicropostsProperties;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.RequestIds;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.catalina.connector.Connector;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springdoc.core.models.GroupedOpenApi;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
-/** The routes of the routing table, proxied with Spring Cloud Gateway (server-webmvc). */
+/**
+ * The router: one route group per business module (its public paths, from the module graph),
+ * proxied with Spring Cloud Gateway (server-webmvc) to the backend the live route table chooses
+ * for each request ({@link Routing}), and the control plane that changes that table at run time.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnModule(ModuleId.ROUTER)
 class RouterConfig {
@@ -30,6 +45,9 @@ class RouterConfig {
 
     /** As many as the router's own request threads (Tomcat's default of 200). */
     static final int MAX_CONNECTIONS_PER_MODULE = 200;
+
+    /** The name of the one backend each group has until an operator adds another. */
+    static final String INITIAL_BACKEND = "primary";
 
     /**
      * The router's client to the modules: a pool as large as the router's request threads
@@ -49,19 +67,97 @@ class RouterConfig {
         return RoutingTable.from(settings);
     }
 
-    /** One route per business module, from the module graph's paths. */
+    /** The live table: saved in the data directory, or, the first time, from the environment. */
     @Bean
-    RouterFunction<ServerResponse> moduleRoutes(RoutingTable table) {
+    RouteTable routeTable(RoutingTable initial, MicropostsProperties settings) {
+        Map<String, RouteGroup> groups = new LinkedHashMap<>();
+        initial.urls()
+                .forEach((module, url) -> groups.put(
+                        module.id(),
+                        new RouteGroup(
+                                module.id(),
+                                List.of(new Backend(INITIAL_BACKEND, URI.create(url), 100)),
+                                false,
+                                null)));
+        return RouteTable.open(settings.dataDir().resolve("router"), groups);
+    }
+
+    @Bean(destroyMethod = "close")
+    ControlPlane controlPlane(RouteTable table, RouterProperties settings, MeterRegistry meters) {
+        AdminCredential admin = new AdminCredential(settings.adminToken());
+        RouterMetrics metrics = new RouterMetrics(meters);
+        RouterProperties.Judge thresholds = settings.judge();
+        CanaryJudge judge = new CanaryJudge(new CanaryJudge.Thresholds(
+                thresholds.maxErrorRateIncrease(),
+                thresholds.p99Factor(),
+                thresholds.p99Slack().toNanos() / 1e6,
+                thresholds.minSamples(),
+                thresholds.alpha()));
+        return new ControlPlane(
+                table,
+                new Holds(settings.hold(), meters),
+                new Shadowing(settings.shadow(), meters),
+                new Shifts(table, metrics, judge),
+                metrics,
+                admin);
+    }
+
+    /** One route per route group, to the backend the table chooses per request. */
+    @Bean
+    RouterFunction<ServerResponse> moduleRoutes(RoutingTable table, ControlPlane plane) {
         RouterFunction<ServerResponse> routes = null;
         for (ModuleId module : ModuleId.BUSINESS) {
-            String url = table.urls().get(module);
-            if (url != null) {
-                RouterFunction<ServerResponse> route = proxy(module, url);
+            if (table.urls().containsKey(module)) {
+                RouterFunction<ServerResponse> route = proxy(module, plane);
                 routes = routes == null ? route : routes.and(route);
             }
         }
         // the topology check refuses a router without every module's URL, so this is never empty
         return routes;
+    }
+
+    /** The admin API's own port, opened only when the admin credential is set. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> adminConnector(
+            RouterProperties settings, Environment environment) {
+        return factory -> {
+            String token = settings.adminToken();
+            if (token == null || token.isEmpty()) {
+                log.warn("MICROPOSTS_ROUTER_ADMIN_TOKEN is not set: the router's admin API is not served, and the"
+                        + " route table can only be what the environment gives");
+                return;
+            }
+            if (token.length() < RouterProperties.MIN_TOKEN_LENGTH) {
+                throw new IllegalStateException("MICROPOSTS_ROUTER_ADMIN_TOKEN must be at least "
+                        + RouterProperties.MIN_TOKEN_LENGTH + " characters (e.g. openssl rand -hex 32)");
+            }
+            int publicPort = environment.getProperty("server.port", Integer.class, 8080);
+            if (settings.adminPort() == publicPort && publicPort != 0) {
+                throw new IllegalStateException("MICROPOSTS_ROUTER_ADMIN_PORT must differ from the public port "
+                        + publicPort + ": the admin API is never served on the public port");
+            }
+            Connector admin = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
+            admin.setPort(settings.adminPort());
+            factory.addAdditionalConnectors(admin);
+            log.info("The router's admin API is served on port {}", settings.adminPort());
+        };
+    }
+
+    @Bean
+    FilterRegistrationBean<AdminPort> adminPort(RouterProperties settings, ControlPlane plane) {
+        FilterRegistrationBean<AdminPort> registration =
+                new FilterRegistrationBean<>(new AdminPort(settings.adminPort(), plane.admin()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+        return registration;
+    }
+
+    /** The admin API's OpenAPI document, served on the admin port only. */
+    @Bean
+    GroupedOpenApi adminOpenApi() {
+        return GroupedOpenApi.builder()
+                .group("admin")
+                .pathsToMatch(AdminApi.BASE + "/**")
+                .build();
     }
 
     /** The router's own X-Request-Id (the same id) is already on the response. */
@@ -77,20 +173,23 @@ class RouterConfig {
         return response;
     }
 
-    private static RouterFunction<ServerResponse> proxy(ModuleId module, String url) {
-        return route(module.id())
+    private static RouterFunction<ServerResponse> proxy(ModuleId module, ControlPlane plane) {
+        String group = module.id();
+        return route(group)
                 .route(path(module.paths().toArray(String[]::new)), http())
-                .before(uri(url))
+                .filter(new Routing(
+                        group, plane.table(), plane.holds(), plane.metrics(), plane.shadowing(), plane.admin()))
                 .after(RouterConfig::withoutBackendRequestId)
                 .onError(Exception.class, (error, request) -> {
+                    Object backend = request.attributes().get(RouterMetrics.BACKEND_ATTRIBUTE);
                     log.warn(
-                            "The {} module at {} did not answer {} {}: {}",
-                            module.id(),
-                            url,
+                            "Backend {} of route group {} did not answer {} {}: {}",
+                            backend,
+                            group,
                             request.method(),
                             request.path(),
                             error.toString());
-                    var answer = RouterProblems.answer(error, request.method().name(), module.id());
+                    var answer = RouterProblems.answer(error, request.method().name(), group);
                     return ServerResponse.status(answer.getStatusCode())
                             .headers(headers -> headers.putAll(answer.getHeaders()))
                             .body(answer.getBody());

@@ -33,6 +33,7 @@ class RouterProblems {
     static final String OUTCOME_UNKNOWN = "urn:microposts:problem:outcome-unknown";
     static final String BAD_GATEWAY = "urn:microposts:problem:bad-gateway";
     static final String UNAVAILABLE = "urn:microposts:problem:module-unavailable";
+    static final String HELD = "urn:microposts:problem:held";
 
     private static final Logger log = LoggerFactory.getLogger(RouterProblems.class);
 

@@ -1,0 +1,159 @@
+package dev.microposts.router;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Holds of route groups. While a group is held its new requests wait (at most
+ * {@code hold.queue} of them; more are refused at once) until the hold is released, and are then
+ * routed by the table as it is at the release: a backend can restart, or writes can switch, while
+ * clients only see a delay. A hold ends by itself at its maximum; the requests still waiting then
+ * are answered 503 with {@code Retry-After}, and the group's requests flow again.
+ */
+final class Holds {
+
+    /** How a request's wait ended. */
+    enum Outcome {
+        /** The group was not held. */
+        NOT_HELD,
+        /** Released: route it now. */
+        RELEASED,
+        /** The hold ran out before it was released. */
+        EXPIRED,
+        /** Too many requests waiting already. */
+        FULL
+    }
+
+    /** One hold of one group. */
+    record Hold(String group, Instant since, Instant until, String who, CompletableFuture<Boolean> released) {}
+
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+    private final RouterProperties.Hold settings;
+    private final MeterRegistry meters;
+
+    Holds(RouterProperties.Hold settings, MeterRegistry meters) {
+        this.settings = settings;
+        this.meters = meters;
+    }
+
+    /** Holds a group for at most {@code max} (the configured maximum when null). */
+    Hold hold(String group, Duration max, String who) {
+        Duration limit = max == null ? settings.maxWait() : max;
+        if (limit.isNegative() || limit.isZero() || limit.compareTo(settings.maxWait()) > 0) {
+            throw new dev.microposts.platform.core.InvalidInput(
+                    "max",
+                    "must be more than 0 and at most " + settings.maxWait() + " (microposts.router.hold.max-wait)");
+        }
+        Instant now = Instant.now();
+        Hold hold = new Hold(group, now, now.plus(limit), who, new CompletableFuture<>());
+        Hold previous = holds.put(group, hold);
+        if (previous != null) {
+            // a new hold replaces the old one: those waiting in it wait on in the new one
+            hold.released()
+                    .whenComplete((released, error) -> previous.released().complete(released));
+        }
+        gauge(group);
+        return hold;
+    }
+
+    /** Releases a group's hold; false when it was not held. */
+    boolean release(String group) {
+        Hold hold = holds.remove(group);
+        if (hold == null) {
+            return false;
+        }
+        hold.released().complete(true);
+        return !Instant.now().isAfter(hold.until());
+    }
+
+    /** The group's hold, when one is in force. */
+    Hold current(String group) {
+        Hold hold = holds.get(group);
+        if (hold != null && Instant.now().isAfter(hold.until())) {
+            expire(hold);
+            return null;
+        }
+        return hold;
+    }
+
+    int waiting(String group) {
+        AtomicInteger count = waiting.get(group);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Waits while the group is held: what a request calls before it is routed. */
+    Outcome await(String group) {
+        Hold hold = holds.get(group);
+        if (hold == null) {
+            return Outcome.NOT_HELD;
+        }
+        AtomicInteger count = gauge(group);
+        if (count.incrementAndGet() > settings.queue()) {
+            count.decrementAndGet();
+            meters.counter("router.hold.refused", "group", group).increment();
+            return Outcome.FULL;
+        }
+        long started = System.nanoTime();
+        try {
+            long remaining = Duration.between(Instant.now(), hold.until()).toNanos();
+            boolean released = remaining > 0 && hold.released().get(remaining, TimeUnit.NANOSECONDS);
+            if (!released) {
+                expire(hold);
+            }
+            return outcome(group, released ? Outcome.RELEASED : Outcome.EXPIRED, started);
+        } catch (TimeoutException ranOut) {
+            expire(hold);
+            return outcome(group, Outcome.EXPIRED, started);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return outcome(group, Outcome.EXPIRED, started);
+        } catch (ExecutionException impossible) {
+            return outcome(group, Outcome.EXPIRED, started);
+        } finally {
+            count.decrementAndGet();
+        }
+    }
+
+    private Outcome outcome(String group, Outcome outcome, long started) {
+        Timer.builder("router.hold.wait")
+                .description("how long requests waited in a hold, by how the wait ended")
+                .tag("group", group)
+                .tag("outcome", outcome.name().toLowerCase())
+                .register(meters)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        return outcome;
+    }
+
+    private void expire(Hold hold) {
+        if (holds.remove(hold.group(), hold)) {
+            Counter.builder("router.hold.expired")
+                    .description("holds that ran out before they were released")
+                    .tag("group", hold.group())
+                    .register(meters)
+                    .increment();
+        }
+        hold.released().complete(false);
+    }
+
+    private AtomicInteger gauge(String group) {
+        return waiting.computeIfAbsent(group, name -> {
+            AtomicInteger count = new AtomicInteger();
+            meters.gauge(
+                    "router.hold.waiting",
+                    java.util.List.of(io.micrometer.core.instrument.Tag.of("group", name)),
+                    count);
+            return count;
+        });
+    }
+}

@@ -1,0 +1,179 @@
+package dev.microposts.router;
+
+import dev.microposts.platform.web.Problem;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.List;
+import org.springframework.cloud.gateway.server.mvc.common.MvcUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
+import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Routes each request of a group by the table as it is when the request arrives (after any hold
+ * of the group): the backend a pin names, else the sticky or weighted choice; measures the
+ * backend's answer; and hands a copy of a read to the shadow comparison when the group has a
+ * candidate.
+ */
+final class Routing implements HandlerFilterFunction<ServerResponse, ServerResponse> {
+
+    /** Pins a request to a backend by name; honoured only with {@link #ADMIN_HEADER}. */
+    static final String PIN_HEADER = "X-MicroPosts-Backend";
+    /** The admin credential on a public request (its Authorization is the user's). */
+    static final String ADMIN_HEADER = "X-MicroPosts-Admin-Token";
+    /** Which backend answered: on every routed response, for people testing a canary. */
+    static final String BACKEND_HEADER = "X-MicroPosts-Backend";
+
+    /** The largest read body captured for a shadow comparison; a larger one is not compared. */
+    static final int MAX_SHADOW_BODY = 1 << 20;
+
+    private final String group;
+    private final RouteTable table;
+    private final Holds holds;
+    private final RouterMetrics metrics;
+    private final Shadowing shadowing;
+    private final AdminCredential admin;
+
+    Routing(
+            String group,
+            RouteTable table,
+            Holds holds,
+            RouterMetrics metrics,
+            Shadowing shadowing,
+            AdminCredential admin) {
+        this.group = group;
+        this.table = table;
+        this.holds = holds;
+        this.metrics = metrics;
+        this.shadowing = shadowing;
+        this.admin = admin;
+    }
+
+    @Override
+    public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
+        switch (holds.await(group)) {
+            case FULL:
+                return unavailable(
+                        "Requests of route group '" + group
+                                + "' are held (a backend is being switched) and too many are waiting already; try again shortly.");
+            case EXPIRED:
+                return unavailable(
+                        "Requests of route group '" + group
+                                + "' were held (a backend is being switched) for longer than the hold's maximum; try again shortly.");
+            default:
+                break;
+        }
+        RouteGroup routes = table.group(group);
+        Backend backend;
+        String pin = request.headers().firstHeader(PIN_HEADER);
+        if (pin != null) {
+            if (!admin.matches(request.headers().firstHeader(ADMIN_HEADER))) {
+                return problem(
+                        HttpStatus.FORBIDDEN,
+                        "The " + PIN_HEADER + " header pins a request to a backend only with the admin credential in "
+                                + ADMIN_HEADER + ".");
+            }
+            backend = routes.backend(pin);
+            if (backend == null) {
+                return problem(
+                        HttpStatus.BAD_REQUEST,
+                        "Route group '" + group + "' has no backend '" + pin + "'; it has "
+                                + routes.backends().stream().map(Backend::name).toList() + ".");
+            }
+        } else {
+            backend = BackendChooser.choose(
+                    routes,
+                    BackendChooser.user(request.path(), request.headers().firstHeader(HttpHeaders.AUTHORIZATION)));
+        }
+        ServerRequest forwarded = request;
+        if (pin != null || request.headers().firstHeader(ADMIN_HEADER) != null) {
+            // the pin and the admin credential are the router's: never passed on
+            forwarded = ServerRequest.from(request)
+                    .headers(headers -> {
+                        headers.remove(PIN_HEADER);
+                        headers.remove(ADMIN_HEADER);
+                    })
+                    .build();
+        }
+        MvcUtils.setRequestUrl(forwarded, backend.url());
+        request.attributes().put(RouterMetrics.BACKEND_ATTRIBUTE, backend.name());
+        forwarded.attributes().put(RouterMetrics.BACKEND_ATTRIBUTE, backend.name());
+        long started = System.nanoTime();
+        ServerResponse response;
+        try {
+            response = next.handle(forwarded);
+        } catch (Exception failed) {
+            metrics.failed(group, backend.name(), System.nanoTime() - started);
+            throw failed;
+        }
+        metrics.answered(group, backend.name(), response.statusCode().value(), System.nanoTime() - started);
+        try {
+            response.headers().set(BACKEND_HEADER, backend.name());
+        } catch (UnsupportedOperationException readOnly) {
+            // an answer the router made itself
+        }
+        String method = request.method().name();
+        if (routes.shadow() != null
+                && !routes.shadow().equals(backend.name())
+                && ("GET".equals(method) || "HEAD".equals(method))) {
+            Backend candidate = routes.backend(routes.shadow());
+            byte[] body = capture(forwarded);
+            if (body != null) {
+                shadowing.offer(
+                        group,
+                        request,
+                        backend,
+                        candidate,
+                        response.statusCode().value(),
+                        response.headers(),
+                        body);
+            } else {
+                shadowing.skipped(group);
+            }
+        }
+        return response;
+    }
+
+    /**
+     * Reads the backend's answer (up to {@link #MAX_SHADOW_BODY}) so that it can be compared, and
+     * puts it back for the client; null when it is larger.
+     */
+    private static byte[] capture(ServerRequest request) throws java.io.IOException {
+        Object attribute = request.attributes().get(MvcUtils.CLIENT_RESPONSE_INPUT_STREAM_ATTR);
+        if (!(attribute instanceof InputStream original)) {
+            return new byte[0];
+        }
+        byte[] head = original.readNBytes(MAX_SHADOW_BODY + 1);
+        if (head.length > MAX_SHADOW_BODY) {
+            request.attributes()
+                    .put(
+                            MvcUtils.CLIENT_RESPONSE_INPUT_STREAM_ATTR,
+                            new SequenceInputStream(new ByteArrayInputStream(head), original));
+            return null;
+        }
+        request.attributes().put(MvcUtils.CLIENT_RESPONSE_INPUT_STREAM_ATTR, new ByteArrayInputStream(head));
+        return head;
+    }
+
+    private static ServerResponse unavailable(String detail) {
+        return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(withType(Problem.of(HttpStatus.SERVICE_UNAVAILABLE, detail, List.of()), RouterProblems.HELD));
+    }
+
+    private static ServerResponse problem(HttpStatus status, String detail) {
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problem.of(status, detail, List.of()));
+    }
+
+    private static Problem withType(Problem problem, String type) {
+        return new Problem(type, problem.title(), problem.status(), problem.detail(), problem.errors());
+    }
+}
