@@ -43,6 +43,8 @@ class MergedOpenApi implements OpenApiCustomizer {
         if (merged.getComponents() == null) {
             merged.setComponents(new Components());
         }
+        // the admin API is the router's own, documented in the admin group on the admin port only
+        merged.getPaths().keySet().removeIf(path -> path.startsWith(AdminApi.BASE + "/"));
         for (String url : new LinkedHashSet<>(table.urls().values())) {
             OpenAPI part = fetch(url);
             if (part == null) {

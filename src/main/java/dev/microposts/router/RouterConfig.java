@@ -157,6 +157,11 @@ class RouterConfig {
         return GroupedOpenApi.builder()
                 .group("admin")
                 .pathsToMatch(AdminApi.BASE + "/**")
+                .addOpenApiCustomizer(admin -> admin.info(new io.swagger.v3.oas.models.info.Info()
+                        .title("MicroPosts router admin API")
+                        .version("1")
+                        .description("The router's control plane (docs/ROUTER.md): served on the admin port only,"
+                                + " with the admin credential as a bearer token.")))
                 .build();
     }
 

@@ -319,6 +319,56 @@ class RouterControlPlaneTests {
         assertThat(JSON.readTree(adminDocs.body()).path("paths").has("/admin/routes/{group}/shift"))
                 .isTrue();
         assertThat(get(publicUrl + AdminPort.OPENAPI, Map.of()).statusCode()).isEqualTo(404);
+        assertThat(get(publicUrl + "/v3/api-docs", Map.of()).body()).doesNotContain("/admin/");
+    }
+
+    @Test
+    void theCommandLineSteersTheRouterThroughTheAdminApi() throws Exception {
+        Map<String, String> environment = Map.of("MICROPOSTS_ROUTER_ADMIN_TOKEN", TOKEN);
+        List<String> url = List.of("--url", adminUrl);
+
+        Cli show = cli(environment, url, "show");
+        assertThat(show.status).isZero();
+        assertThat(show.out).contains("GROUP", "posts", "old", "new", old.url());
+
+        Cli set = cli(environment, url, "set", "posts", "old=70", "new=30");
+        assertThat(set.status).isZero();
+        assertThat(set.out).containsPattern("new\\s+" + java.util.regex.Pattern.quote(candidate.url()) + "\\s+30");
+
+        Cli hold = cli(environment, url, "hold", "posts", "--max", "2s");
+        assertThat(hold.out).contains("HELD");
+        assertThat(cli(environment, url, "release", "posts").out).contains("released posts");
+
+        Cli audit = cli(environment, url, "audit", "2");
+        assertThat(audit.out).contains("weights {old=70, new=30}", "@cli");
+
+        Cli refused = cli(environment, url, "set", "posts", "nobody=10");
+        assertThat(refused.status).isEqualTo(1);
+        assertThat(refused.err).contains("400", "nobody");
+
+        Cli wrongToken = cli(Map.of("MICROPOSTS_ROUTER_ADMIN_TOKEN", "wrong"), url, "show");
+        assertThat(wrongToken.status).isEqualTo(1);
+        assertThat(wrongToken.err).contains("401");
+        assertThat(cli(Map.of(), url, "show").status).isEqualTo(2);
+        assertThat(cli(environment, url, "frobnicate").status).isEqualTo(2);
+    }
+
+    private record Cli(int status, String out, String err) {}
+
+    private static Cli cli(Map<String, String> environment, List<String> url, String... command) {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        List<String> arguments = new ArrayList<>(url);
+        arguments.addAll(List.of(command));
+        int status = RouterCommand.run(
+                arguments,
+                environment,
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        return new Cli(
+                status,
+                out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
