@@ -9,9 +9,12 @@ import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.MicropostsProperties;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.RequestIds;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -51,12 +54,15 @@ class RouterConfig {
 
     /** One route per business module, from the module graph's paths. */
     @Bean
-    RouterFunction<ServerResponse> moduleRoutes(RoutingTable table) {
+    RouterFunction<ServerResponse> moduleRoutes(
+            RoutingTable table, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        TraceForwarding trace = new TraceForwarding(
+                tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
         RouterFunction<ServerResponse> routes = null;
         for (ModuleId module : ModuleId.BUSINESS) {
             String url = table.urls().get(module);
             if (url != null) {
-                RouterFunction<ServerResponse> route = proxy(module, url);
+                RouterFunction<ServerResponse> route = proxy(module, url, trace);
                 routes = routes == null ? route : routes.and(route);
             }
         }
@@ -77,10 +83,11 @@ class RouterConfig {
         return response;
     }
 
-    private static RouterFunction<ServerResponse> proxy(ModuleId module, String url) {
+    private static RouterFunction<ServerResponse> proxy(ModuleId module, String url, TraceForwarding trace) {
         return route(module.id())
                 .route(path(module.paths().toArray(String[]::new)), http())
                 .before(uri(url))
+                .before(trace)
                 .after(RouterConfig::withoutBackendRequestId)
                 .onError(Exception.class, (error, request) -> {
                     log.warn(
