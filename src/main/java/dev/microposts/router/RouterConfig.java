@@ -9,6 +9,8 @@ import dev.microposts.platform.topology.MicropostsProperties;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.web.RequestIds;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springdoc.core.models.GroupedOpenApi;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -104,11 +107,17 @@ class RouterConfig {
 
     /** One route per route group, to the backend the table chooses per request. */
     @Bean
-    RouterFunction<ServerResponse> moduleRoutes(RoutingTable table, ControlPlane plane) {
+    RouterFunction<ServerResponse> moduleRoutes(
+            RoutingTable table,
+            ControlPlane plane,
+            ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator) {
+        TraceForwarding trace = new TraceForwarding(
+                tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
         RouterFunction<ServerResponse> routes = null;
         for (ModuleId module : ModuleId.BUSINESS) {
             if (table.urls().containsKey(module)) {
-                RouterFunction<ServerResponse> route = proxy(module, plane);
+                RouterFunction<ServerResponse> route = proxy(module, plane, trace);
                 routes = routes == null ? route : routes.and(route);
             }
         }
@@ -178,12 +187,12 @@ class RouterConfig {
         return response;
     }
 
-    private static RouterFunction<ServerResponse> proxy(ModuleId module, ControlPlane plane) {
+    private static RouterFunction<ServerResponse> proxy(ModuleId module, ControlPlane plane, TraceForwarding trace) {
         String group = module.id();
         return route(group)
                 .route(path(module.paths().toArray(String[]::new)), http())
                 .filter(new Routing(
-                        group, plane.table(), plane.holds(), plane.metrics(), plane.shadowing(), plane.admin()))
+                        group, plane.table(), plane.holds(), plane.metrics(), plane.shadowing(), plane.admin(), trace))
                 .after(RouterConfig::withoutBackendRequestId)
                 .onError(Exception.class, (error, request) -> {
                     Object backend = request.attributes().get(RouterMetrics.BACKEND_ATTRIBUTE);

@@ -38,6 +38,7 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
     private final RouterMetrics metrics;
     private final Shadowing shadowing;
     private final AdminCredential admin;
+    private final TraceForwarding trace;
 
     Routing(
             String group,
@@ -45,13 +46,15 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
             Holds holds,
             RouterMetrics metrics,
             Shadowing shadowing,
-            AdminCredential admin) {
+            AdminCredential admin,
+            TraceForwarding trace) {
         this.group = group;
         this.table = table;
         this.holds = holds;
         this.metrics = metrics;
         this.shadowing = shadowing;
         this.admin = admin;
+        this.trace = trace;
     }
 
     @Override
@@ -100,6 +103,9 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
                     })
                     .build();
         }
+        // the trace goes on to the backend (the same request object reaches the proxy: the
+        // attributes the answer is read from are this object's)
+        forwarded = trace.apply(forwarded);
         MvcUtils.setRequestUrl(forwarded, backend.url());
         request.attributes().put(RouterMetrics.BACKEND_ATTRIBUTE, backend.name());
         forwarded.attributes().put(RouterMetrics.BACKEND_ATTRIBUTE, backend.name());

@@ -22,7 +22,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * The microservices topology, started for real: one JVM per module (accounts, posts, social,
  * timeline) and one for the router, each from this build's classes, each with its own
  * PostgreSQL database, talking over HTTP and a real Kafka broker (spring-kafka-test's embedded
- * KRaft broker). Started once per test JVM and shared.
+ * KRaft broker), exporting every span to an OTLP receiver in the test JVM ({@link #traces()}).
+ * Started once per test JVM and shared.
  */
 public final class Topologies {
 
@@ -39,6 +40,8 @@ public final class Topologies {
     private final String internalToken = internalToken();
 
     private final EmbeddedKafkaKraftBroker kafka;
+    /** Where every process exports its spans (OTLP/HTTP), all of them sampled. */
+    private final OtlpReceiver traces = new OtlpReceiver();
 
     private Topologies() {
         killLeftovers();
@@ -54,6 +57,9 @@ public final class Topologies {
         common.put("MICROPOSTS_KAFKA_BOOTSTRAP", kafka.getBrokersAsString());
         common.put("MICROPOSTS_EVENTS_REDELIVER_AFTER", "PT5S");
         common.put("MICROPOSTS_EVENTS_REDELIVER_EVERY", "PT2S");
+        common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", traces.tracesEndpoint());
+        common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
+        common.put("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0");
         for (String name : ports.keySet()) {
             Map<String, String> environment = new LinkedHashMap<>(common);
             environment.put("MICROPOSTS_MODULES", name);
@@ -92,6 +98,11 @@ public final class Topologies {
 
     public String kafkaBootstrap() {
         return kafka.getBrokersAsString();
+    }
+
+    /** The spans the processes exported. */
+    public OtlpReceiver traces() {
+        return traces;
     }
 
     public Path log(String name) {
@@ -173,6 +184,7 @@ public final class Topologies {
         processes.values().forEach(Process::destroy);
         List.copyOf(processes.keySet()).forEach(this::stop);
         kafka.destroy();
+        traces.close();
     }
 
     /** Processes of an earlier test JVM that was killed before it could stop them. */

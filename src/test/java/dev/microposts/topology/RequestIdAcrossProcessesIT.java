@@ -31,7 +31,7 @@ class RequestIdAcrossProcessesIT {
             Awaitility.await(requestId + " in the log of " + process)
                     .atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> Files.readString(topology.log(process)).contains("[req=" + requestId + "]"));
+                    .until(() -> Files.readString(topology.log(process)).contains("[req=" + requestId + " "));
         }
     }
 }

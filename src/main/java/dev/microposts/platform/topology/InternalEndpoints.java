@@ -1,6 +1,7 @@
 package dev.microposts.platform.topology;
 
 import dev.microposts.platform.web.Problem;
+import dev.microposts.platform.web.RequestIds;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +17,6 @@ import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -77,7 +77,7 @@ public class InternalEndpoints {
                 new FilterRegistrationBean<>(new Guard(settings.internal().token()));
         registration.addUrlPatterns(PATH + "*");
         // after the request id (its 401 carries one), before everything else
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        registration.setOrder(RequestIds.ORDER + 2);
         // a process that serves no internal endpoint answers them 404, like any unknown path
         registration.setEnabled(!served(settings.localModules()).isEmpty());
         return registration;

@@ -8,12 +8,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpServerErrorException;
@@ -22,9 +24,9 @@ import org.springframework.web.client.RestClient;
 
 /**
  * HTTP bindings of module APIs for modules that run in another process
- * ({@code MICROPOSTS_<MODULE>_URL}): every call has timeouts, passes the request id, goes through
- * one circuit breaker per remote module, and (for idempotent reads only) is retried. A remote
- * module that is down surfaces as a 503 problem, never as a hang.
+ * ({@code MICROPOSTS_<MODULE>_URL}): every call has timeouts, passes the request id and the trace
+ * ({@code traceparent}), goes through one circuit breaker per remote module, and (for idempotent
+ * reads only) is retried. A remote module that is down surfaces as a 503 problem, never as a hang.
  */
 @Component("remoteModuleBindings")
 public class RemoteModules {
@@ -78,10 +80,22 @@ public class RemoteModules {
     }
 
     private final MicropostsProperties settings;
+    private final ObservationRegistry observations;
     private final Map<ModuleId, Remote> remotes = new ConcurrentHashMap<>();
 
+    /** Calls that are neither measured nor traced. */
     public RemoteModules(MicropostsProperties settings) {
+        this(settings, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * Every call observed: measured ({@code http.client.requests}) and, with tracing, a span of the
+     * caller's trace whose context goes with the request ({@code traceparent}).
+     */
+    @Autowired
+    public RemoteModules(MicropostsProperties settings, ObservationRegistry observations) {
         this.settings = settings;
+        this.observations = observations;
     }
 
     /** The binding of a module that runs elsewhere; its URL must be configured. */
@@ -100,6 +114,7 @@ public class RemoteModules {
         RestClient client = RestClient.builder()
                 .baseUrl(url)
                 .requestFactory(requests)
+                .observationRegistry(observations)
                 .requestInterceptor((request, body, execution) -> {
                     String id = MDC.get(RequestIds.MDC_KEY);
                     if (id != null) {

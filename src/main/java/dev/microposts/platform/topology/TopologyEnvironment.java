@@ -42,6 +42,9 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
                     properties.db().poolSize());
         }
         settings.putAll(RouterSettings.settings(environment, local));
+        if (!environment.containsProperty("spring.application.name")) {
+            settings.put("spring.application.name", serviceName(local));
+        }
         settings.putIfAbsent("spring.http.clients.connect-timeout", "1s");
         settings.putIfAbsent("spring.http.clients.read-timeout", "30s");
         if (properties.kafka().enabled()) {
@@ -51,6 +54,17 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
             settings.put("spring.kafka.listener.auto-startup", "false");
         }
         environment.getPropertySources().addFirst(new MapPropertySource("micropostsTopology", settings));
+    }
+
+    /**
+     * The process's name in its log lines and the service name of its traces: {@code microposts}
+     * for the monolith (with the router or not), else {@code microposts-} and its modules, e.g.
+     * {@code microposts-router}, {@code microposts-posts}, {@code microposts-accounts-social}.
+     */
+    static String serviceName(Set<ModuleId> local) {
+        return local.containsAll(ModuleId.BUSINESS)
+                ? "microposts"
+                : "microposts-" + ModuleId.ids(local).replace(',', '-');
     }
 
     /** A topology or setting that cannot start; its message names what to set. */

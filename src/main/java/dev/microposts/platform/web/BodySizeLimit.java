@@ -11,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -23,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * once; a body without one is read up to the limit and replayed.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(RequestIds.ORDER + 10)
 public class BodySizeLimit extends OncePerRequestFilter {
 
     public static final int MAX_BYTES = 65_536;

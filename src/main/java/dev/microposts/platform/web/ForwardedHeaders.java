@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
@@ -47,7 +46,7 @@ import org.springframework.web.util.ForwardedHeaderUtils;
  * not know {@code X-Forwarded-Prefix}.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(RequestIds.ORDER + 1)
 public class ForwardedHeaders extends OncePerRequestFilter {
 
     /** A character of a prefix's path segment: RFC 3986's pchar without ';' (path parameters). */

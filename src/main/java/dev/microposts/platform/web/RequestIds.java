@@ -12,6 +12,7 @@ import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -19,10 +20,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Gives every request an {@code X-Request-Id} (the caller's when well-formed), echoes it on the
  * response and puts it in the logging context as {@code requestId}, also for the asynchronous
  * work the request causes.
+ * <p>
+ * It runs right after Spring Boot's {@code ServerHttpObservationFilter} ({@code HIGHEST_PRECEDENCE + 1}),
+ * which opens the request's trace, so its access log line carries the trace id too; every filter
+ * that may answer by itself comes after it, so each answer has an id.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(RequestIds.ORDER)
 public class RequestIds extends OncePerRequestFilter {
+
+    /** Inside the request's observation, before the filters that may answer by themselves. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
 
     public static final String HEADER = "X-Request-Id";
     public static final String MDC_KEY = "requestId";
@@ -115,13 +123,20 @@ public class RequestIds extends OncePerRequestFilter {
         }
     }
 
-    /** Carries the logging context (and so the request id) into asynchronous tasks. */
+    /**
+     * Carries the logging context (the request id) and the current observation (the trace: its
+     * span, and the trace id in the logging context) into asynchronous tasks, such as the event
+     * listeners and the externalization of events to Kafka, which so continue the request's trace.
+     */
     @Component
     static class MdcTaskDecorator implements TaskDecorator {
+
+        private final TaskDecorator observation = new ContextPropagatingTaskDecorator();
 
         @Override
         public Runnable decorate(Runnable runnable) {
             var context = MDC.getCopyOfContextMap();
+            Runnable traced = observation.decorate(runnable);
             return () -> {
                 var previous = MDC.getCopyOfContextMap();
                 if (context == null) {
@@ -130,7 +145,7 @@ public class RequestIds extends OncePerRequestFilter {
                     MDC.setContextMap(context);
                 }
                 try {
-                    runnable.run();
+                    traced.run();
                 } finally {
                     if (previous == null) {
                         MDC.clear();

@@ -45,4 +45,23 @@ class TopologyEnvironmentTests {
         assertThat(router.getProperty("spring.cloud.gateway.server.webmvc.weight-calculator-filter.enabled"))
                 .isEqualTo("false");
     }
+
+    @Test
+    void eachProcessIsNamedAfterItsModulesUnlessANameIsSet() {
+        MockEnvironment router = environment("router");
+        new TopologyEnvironment().postProcessEnvironment(router, null);
+        assertThat(router.getProperty("spring.application.name")).isEqualTo("microposts-router");
+
+        MockEnvironment monolith = environment("timeline,social,posts,accounts");
+        new TopologyEnvironment().postProcessEnvironment(monolith, null);
+        assertThat(monolith.getProperty("spring.application.name")).isEqualTo("microposts");
+
+        MockEnvironment named = environment("router");
+        named.setProperty("spring.application.name", "edge");
+        new TopologyEnvironment().postProcessEnvironment(named, null);
+        assertThat(named.getProperty("spring.application.name")).isEqualTo("edge");
+
+        assertThat(TopologyEnvironment.serviceName(java.util.EnumSet.of(ModuleId.SOCIAL, ModuleId.ACCOUNTS)))
+                .isEqualTo("microposts-accounts-social");
+    }
 }
