@@ -47,6 +47,9 @@ final class Shadowing implements AutoCloseable {
     private final MeterRegistry meters;
     private final ThreadPoolExecutor senders;
     private final HttpClient http;
+    private final io.micrometer.core.instrument.MultiGauge rawByPath;
+    private final io.micrometer.core.instrument.MultiGauge noiseByPath;
+    private final java.util.concurrent.atomic.AtomicLong nextRefresh = new java.util.concurrent.atomic.AtomicLong();
 
     Shadowing(RouterProperties.Shadow settings, MeterRegistry meters) {
         this.settings = settings;
@@ -71,6 +74,13 @@ final class Shadowing implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         meters.gauge("router.shadow.queue", senders.getQueue(), java.util.Collection::size);
+        rawByPath = io.micrometer.core.instrument.MultiGauge.builder("router.shadow.field.raw")
+                .description("reads whose candidate answer differed from the primary's, per field path"
+                        + " (difference=true where it exceeds the noise by the thresholds)")
+                .register(meters);
+        noiseByPath = io.micrometer.core.instrument.MultiGauge.builder("router.shadow.field.noise")
+                .description("reads whose two primary answers differed, per field path")
+                .register(meters);
     }
 
     ShadowDiffs diffs() {
@@ -128,6 +138,7 @@ final class Shadowing implements AutoCloseable {
             ShadowResponse candidates = send(candidate, method, pathAndQuery, headers);
             diffs.record(group, answered, again, candidates);
             count("router.shadow.compared", group, "reads compared with the shadow candidate");
+            refreshFieldGauges();
         } catch (Exception failed) {
             count("router.shadow.failed", group, "shadow copies that got no answer");
             log.debug("A shadow copy of {} {} failed: {}", method, pathAndQuery, failed.toString());
@@ -146,6 +157,27 @@ final class Shadowing implements AutoCloseable {
             response.headers().firstValue(name).ifPresent(value -> compared.put(name, value));
         }
         return new ShadowResponse(response.statusCode(), compared, response.body());
+    }
+
+    /** The per-field gauges, from the reports, at most once a second. */
+    private void refreshFieldGauges() {
+        long now = System.nanoTime();
+        long due = nextRefresh.get();
+        if (now - due < 0 || !nextRefresh.compareAndSet(due, now + 1_000_000_000L)) {
+            return;
+        }
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> raw = new java.util.ArrayList<>();
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> noise = new java.util.ArrayList<>();
+        diffs.all().forEach((group, report) -> {
+            for (ShadowDiffs.FieldReport field : report.fields()) {
+                var tags = io.micrometer.core.instrument.Tags.of(
+                        "group", group, "path", field.path(), "difference", Boolean.toString(field.difference()));
+                raw.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, field.raw()));
+                noise.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, field.noise()));
+            }
+        });
+        rawByPath.register(raw, true);
+        noiseByPath.register(noise, true);
     }
 
     private static String base(Backend backend) {

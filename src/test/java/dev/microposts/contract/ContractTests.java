@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every row of CONTRACT.md, exercised over plain HTTP against a base URL. Subclasses decide which
+ * Every rule of the public HTTP contract (docs/API.md), exercised over plain HTTP against a base URL. Subclasses decide which
  * topology serves that URL; the tests do not know.
  */
 public abstract class ContractTests {

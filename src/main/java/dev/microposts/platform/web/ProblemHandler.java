@@ -72,6 +72,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         java.util.List.of(new FieldError("query", "is not valid URL encoding"))));
     }
 
+    /**
+     * The database cannot be reached (no connection within the pool's timeout, or the connection
+     * broke): nothing was changed, try again shortly.
+     */
+    @ExceptionHandler({
+        org.springframework.transaction.CannotCreateTransactionException.class,
+        org.springframework.dao.DataAccessResourceFailureException.class
+    })
+    ResponseEntity<Object> databaseUnavailable(Exception ex) {
+        log.warn("The database is unreachable: {}", ex.toString());
+        return ResponseEntity.status(503)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, "2")
+                .body(Problem.of(HttpStatusCode.valueOf(503), "The database is unavailable; try again shortly.", null));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex) {
         log.error("Unexpected error while handling a request", ex);
