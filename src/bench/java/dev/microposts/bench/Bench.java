@@ -26,6 +26,10 @@ import tools.jackson.databind.JsonNode;
  *        MICROPOSTS_* environment configures; no server may be running on it)
  * static --url URL --path /file --out FILE [--step-seconds 10] [--refine 2]  (the nginx baseline: read-one max)
  * report --in DIR --out FILE.md --chart FILE.svg                    (all results of DIR in one report)
+ * router --monolith-url URL --router-url URL --admin-url URL --backends A,B,C --out FILE [--candidate URL]
+ *        [--monolith-pid N] [--router-pid N] [--rounds 3] [--seconds 15] [--changes 50] [--quick]
+ *        (what the router's control plane adds: {@link RouterBench}; the admin credential in
+ *        MICROPOSTS_ROUTER_ADMIN_TOKEN)
  * </pre>
  * Every figure goes to a JSON file; {@link Report} turns the files of one run into the report.
  */
@@ -51,10 +55,11 @@ public final class Bench {
             case "large" -> write(Path.of(options.get("out")), large(options));
             case "bulk" -> write(Path.of(options.get("out")), bulk(options));
             case "static" -> write(Path.of(options.get("out")), staticBaseline(options));
+            case "router" -> write(Path.of(options.get("out")), RouterBench.run(options));
             case "report" ->
                 Report.write(Path.of(options.get("in")), Path.of(options.get("out")), Path.of(options.get("chart")));
             default -> {
-                System.err.println("usage: Bench run|static|report --option value ...");
+                System.err.println("usage: Bench run|large|bulk|static|router|report --option value ...");
                 System.exit(2);
             }
         }
