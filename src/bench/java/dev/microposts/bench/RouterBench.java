@@ -99,6 +99,8 @@ final class RouterBench {
                 + " microposts (directly into the monolith)");
         DatasetLoader.Loaded data = new DatasetLoader(direct, 8).load(dataset);
         log("loaded in " + Math.round((System.nanoTime() - loadStarted) / 1e9) + " s");
+        // the timelines fill by fan-out after the composes were answered: measure once that is done
+        waitUntilIdle(Duration.ofMinutes(quick ? 1 : 10));
         Map<String, Workload> workloads =
                 Map.of("direct", new Workload(direct, data, 7), "router", new Workload(routed, data, 7));
 
@@ -147,7 +149,7 @@ final class RouterBench {
                             .merge(scenario, Load.of(result, before, after), Load::plus);
                     log(String.format(
                             "round %d %s %s at %.0f/s: p50 %.3f ms, p99 %.3f ms, statuses %s, backend requests %.2f"
-                                    + " per client request",
+                                    + " per client request; load average %s",
                             round + 1,
                             config,
                             scenario,
@@ -155,7 +157,8 @@ final class RouterBench {
                             result.summary().p50(),
                             result.summary().p99(),
                             result.statuses(),
-                            Load.of(result, before, after).perClientRequest()));
+                            Load.of(result, before, after).perClientRequest(),
+                            loadAverage()));
                 }
             }
         }
@@ -170,6 +173,7 @@ final class RouterBench {
         out.put("users", users);
         out.put("microposts", users * posts);
         out.put("rounds", rounds);
+        out.put("load_average_at_end", loadAverage());
         out.put("seconds_per_step", fixed.toSeconds());
         out.put("backends", Map.of("a", backends.get(0), "b", backends.get(1), "c", backends.get(2)));
         out.put("weights", Map.of("a", WEIGHTS[0], "b", WEIGHTS[1], "c", WEIGHTS[2]));
@@ -305,6 +309,23 @@ final class RouterBench {
         out.put("max_reads_until_routed", maxProbes);
         out.put("background_mix", Bench.describe(under));
         return out;
+    }
+
+    /** Waits until the backend uses less than a tenth of a core over 5 s (at most {@code max}). */
+    private void waitUntilIdle(Duration max) throws InterruptedException {
+        if (monolithPid == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            double before = ProcessStats.cpuSeconds(List.of(monolithPid));
+            Thread.sleep(5_000);
+            double cores = (ProcessStats.cpuSeconds(List.of(monolithPid)) - before) / 5;
+            log(String.format("backend at %.2f cores with no load", cores));
+            if (cores < 0.1) {
+                return;
+            }
+        }
     }
 
     /** Waits until the router's shadow queue is empty (at most 30 s), then for the copies in flight. */
@@ -533,6 +554,17 @@ final class RouterBench {
                 changes.get("changes")));
         text.append("shadow comparisons: " + out.get("shadow_diffs") + "\n");
         System.out.print(text);
+    }
+
+    /** The machine's load averages (1, 5, 15 minutes): whether something else ran meanwhile. */
+    static String loadAverage() {
+        try {
+            String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (java.io.IOException | RuntimeException unknown) {
+            return "unknown";
+        }
     }
 
     private static String rounded(Object values) {
