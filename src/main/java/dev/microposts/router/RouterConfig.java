@@ -107,22 +107,23 @@ class RouterConfig {
 
     /** One route per route group, to the backend the table chooses per request. */
     @Bean
-    RouterFunction<ServerResponse> moduleRoutes(
-            RoutingTable table,
-            ControlPlane plane,
-            ObjectProvider<Tracer> tracer,
-            ObjectProvider<Propagator> propagator) {
-        TraceForwarding trace = new TraceForwarding(
-                tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
+    RouterFunction<ServerResponse> moduleRoutes(RoutingTable table, ControlPlane plane) {
         RouterFunction<ServerResponse> routes = null;
         for (ModuleId module : ModuleId.BUSINESS) {
             if (table.urls().containsKey(module)) {
-                RouterFunction<ServerResponse> route = proxy(module, plane, trace);
+                RouterFunction<ServerResponse> route = proxy(module, plane);
                 routes = routes == null ? route : routes.and(route);
             }
         }
         // the topology check refuses a router without every module's URL, so this is never empty
         return routes;
+    }
+
+    /** The headers the Gateway sends to a backend: the trace on, the router's own headers off. */
+    @Bean
+    TraceForwarding traceForwarding(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        return new TraceForwarding(
+                tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
     /** The admin API's own port, opened only when the admin credential is set. */
@@ -187,12 +188,12 @@ class RouterConfig {
         return response;
     }
 
-    private static RouterFunction<ServerResponse> proxy(ModuleId module, ControlPlane plane, TraceForwarding trace) {
+    private static RouterFunction<ServerResponse> proxy(ModuleId module, ControlPlane plane) {
         String group = module.id();
         return route(group)
                 .route(path(module.paths().toArray(String[]::new)), http())
                 .filter(new Routing(
-                        group, plane.table(), plane.holds(), plane.metrics(), plane.shadowing(), plane.admin(), trace))
+                        group, plane.table(), plane.holds(), plane.metrics(), plane.shadowing(), plane.admin()))
                 .after(RouterConfig::withoutBackendRequestId)
                 .onError(Exception.class, (error, request) -> {
                     Object backend = request.attributes().get(RouterMetrics.BACKEND_ATTRIBUTE);

@@ -38,7 +38,6 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
     private final RouterMetrics metrics;
     private final Shadowing shadowing;
     private final AdminCredential admin;
-    private final TraceForwarding trace;
 
     Routing(
             String group,
@@ -46,15 +45,13 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
             Holds holds,
             RouterMetrics metrics,
             Shadowing shadowing,
-            AdminCredential admin,
-            TraceForwarding trace) {
+            AdminCredential admin) {
         this.group = group;
         this.table = table;
         this.holds = holds;
         this.metrics = metrics;
         this.shadowing = shadowing;
         this.admin = admin;
-        this.trace = trace;
     }
 
     @Override
@@ -93,21 +90,10 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
                     routes,
                     BackendChooser.user(request.path(), request.headers().firstHeader(HttpHeaders.AUTHORIZATION)));
         }
+        // the pin, the admin credential and the trace are settled in the headers the Gateway sends
+        // (TraceForwarding): the request itself is passed on, so its attributes are the proxy's
         ServerRequest forwarded = request;
-        if (pin != null || request.headers().firstHeader(ADMIN_HEADER) != null) {
-            // the pin and the admin credential are the router's: never passed on
-            forwarded = ServerRequest.from(request)
-                    .headers(headers -> {
-                        headers.remove(PIN_HEADER);
-                        headers.remove(ADMIN_HEADER);
-                    })
-                    .build();
-        }
-        // the trace goes on to the backend (the same request object reaches the proxy: the
-        // attributes the answer is read from are this object's)
-        forwarded = trace.apply(forwarded);
         MvcUtils.setRequestUrl(forwarded, backend.url());
-        request.attributes().put(RouterMetrics.BACKEND_ATTRIBUTE, backend.name());
         forwarded.attributes().put(RouterMetrics.BACKEND_ATTRIBUTE, backend.name());
         long started = System.nanoTime();
         ServerResponse response;

@@ -5,7 +5,8 @@ import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
+import org.springframework.cloud.gateway.server.mvc.filter.HttpHeadersFilter;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.function.ServerRequest;
 
 /**
@@ -16,7 +17,7 @@ import org.springframework.web.servlet.function.ServerRequest;
  * cost a tenth of the hop, docs/BENCHMARKS.md), and its server span already lasts as long as the
  * proxied call.
  */
-final class TraceForwarding implements Function<ServerRequest, ServerRequest> {
+final class TraceForwarding implements HttpHeadersFilter.RequestHttpHeadersFilter {
 
     private final Tracer tracer;
     private final Propagator propagator;
@@ -26,19 +27,26 @@ final class TraceForwarding implements Function<ServerRequest, ServerRequest> {
         this.propagator = propagator;
     }
 
+    /**
+     * The headers the Gateway sends to the backend, with the trace's fields set (and the router's
+     * own pin and admin credential removed: they are never passed on).
+     */
     @Override
-    public ServerRequest apply(ServerRequest request) {
+    public HttpHeaders apply(HttpHeaders input, ServerRequest request) {
+        boolean routerOwn = input.containsHeader(Routing.PIN_HEADER) || input.containsHeader(Routing.ADMIN_HEADER);
         TraceContext context = tracer.currentTraceContext().context();
-        if (context == null) {
-            return request;
-        }
         Map<String, String> fields = new LinkedHashMap<>(4);
-        propagator.inject(context, fields, Map::put);
-        if (fields.isEmpty()) {
-            return request;
+        if (context != null) {
+            propagator.inject(context, fields, Map::put);
         }
-        return ServerRequest.from(request)
-                .headers(headers -> fields.forEach(headers::set))
-                .build();
+        if (fields.isEmpty() && !routerOwn) {
+            return input;
+        }
+        HttpHeaders output = new HttpHeaders();
+        output.putAll(input);
+        output.remove(Routing.PIN_HEADER);
+        output.remove(Routing.ADMIN_HEADER);
+        fields.forEach(output::set);
+        return output;
     }
 }
