@@ -45,13 +45,22 @@ class AdminApi {
 
     /** A group as the admin API shows it: its routing, hold and shift. */
     record GroupView(
-            String name, List<Backend> backends, boolean sticky, String shadow, HoldView hold, Shifts.View shift) {}
+            String name,
+            List<Backend> backends,
+            boolean sticky,
+            String shadow,
+            String writes,
+            int inFlight,
+            HoldView hold,
+            Shifts.View shift) {}
 
     record HoldView(Instant since, Instant until, String by, int waiting) {}
 
     record TableView(long version, List<GroupView> groups) {}
 
-    record GroupChange(List<Backend> backends, Boolean sticky, String shadow) {}
+    record GroupChange(List<Backend> backends, Boolean sticky, String shadow, String writes) {}
+
+    record WritesRequest(String backend) {}
 
     record HoldRequest(String max) {}
 
@@ -103,7 +112,8 @@ class AdminApi {
                         group,
                         change.backends(),
                         change.sticky() == null ? routes.sticky() : change.sticky(),
-                        change.shadow() == null ? routes.shadow() : blankToNull(change.shadow())),
+                        change.shadow() == null ? routes.shadow() : blankToNull(change.shadow()),
+                        change.writes() == null ? routes.writes() : blankToNull(change.writes())),
                 actor(request),
                 "set",
                 version(ifMatch));
@@ -150,6 +160,35 @@ class AdminApi {
     Released release(@PathVariable String group) {
         plane.existing(group);
         return new Released(group, plane.holds().release(group));
+    }
+
+    @PutMapping("/routes/{group}/writes")
+    @Operation(
+            summary = "Sends every write of the group (POST, PUT, PATCH, DELETE) to one backend, whatever the weights",
+            description = "Reads stay routed by the weights. Used while a module is extracted: the database that takes"
+                    + " the module's writes is behind exactly one backend. Hold the group first so that no write is"
+                    + " in flight on the old backend when it moves.")
+    ResponseEntity<GroupView> writes(
+            @PathVariable String group, @RequestBody WritesRequest writes, HttpServletRequest request) {
+        plane.existing(group);
+        if (writes == null || writes.backend() == null || writes.backend().isBlank()) {
+            throw new InvalidInput("backend", "must name a backend of the group");
+        }
+        plane.change(
+                group,
+                routes -> routes.withWrites(writes.backend()),
+                actor(request),
+                "writes to " + writes.backend(),
+                null);
+        return group(group);
+    }
+
+    @DeleteMapping("/routes/{group}/writes")
+    @Operation(summary = "Routes the group's writes by the weights again, like its reads")
+    ResponseEntity<GroupView> unwrites(@PathVariable String group, HttpServletRequest request) {
+        plane.existing(group);
+        plane.change(group, routes -> routes.withWrites(null), actor(request), "writes by weight", null);
+        return group(group);
     }
 
     @PutMapping("/routes/{group}/shadow")
@@ -242,6 +281,8 @@ class AdminApi {
                 routes.backends(),
                 routes.sticky(),
                 routes.shadow(),
+                routes.writes(),
+                plane.holds().inFlight(name),
                 hold == null
                         ? null
                         : new HoldView(

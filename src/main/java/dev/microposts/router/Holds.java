@@ -39,6 +39,7 @@ final class Holds {
 
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final RouterProperties.Hold settings;
     private final MeterRegistry meters;
 
@@ -92,7 +93,47 @@ final class Holds {
         return count == null ? 0 : count.get();
     }
 
-    /** Waits while the group is held: what a request calls before it is routed. */
+    /**
+     * What a request calls before it is routed: waits while the group is held, and counts the
+     * request as in flight when it may go on ({@link Outcome#NOT_HELD}, {@link Outcome#RELEASED}),
+     * until it calls {@link #leave}. The count is raised before the hold is looked at, so once a
+     * hold is in force, {@link #inFlight} is zero only when no request of the group is at a backend:
+     * a write switch waits for that.
+     */
+    Outcome enter(String group) {
+        AtomicInteger running = inFlightCount(group);
+        running.incrementAndGet();
+        if (holds.get(group) == null) {
+            return Outcome.NOT_HELD;
+        }
+        running.decrementAndGet();
+        Outcome outcome = await(group);
+        if (outcome == Outcome.NOT_HELD || outcome == Outcome.RELEASED) {
+            running.incrementAndGet();
+        }
+        return outcome;
+    }
+
+    /** A request that {@link #enter} let through has its answer from its backend. */
+    void leave(String group) {
+        inFlightCount(group).decrementAndGet();
+    }
+
+    /** The group's requests at a backend now. */
+    int inFlight(String group) {
+        AtomicInteger count = inFlight.get(group);
+        return count == null ? 0 : count.get();
+    }
+
+    private AtomicInteger inFlightCount(String group) {
+        return inFlight.computeIfAbsent(group, name -> {
+            AtomicInteger count = new AtomicInteger();
+            meters.gauge("router.in.flight", io.micrometer.core.instrument.Tags.of("group", name), count);
+            return count;
+        });
+    }
+
+    /** Waits while the group is held. */
     Outcome await(String group) {
         Hold hold = holds.get(group);
         if (hold == null) {

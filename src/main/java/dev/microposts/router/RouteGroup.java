@@ -11,10 +11,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One route group's routing: its backends and weights, whether a user sticks to one backend, and
- * the backend its reads are shadowed to (none when null).
+ * One route group's routing: its backends and weights, whether a user sticks to one backend, the
+ * backend its reads are shadowed to (none when null), and the backend that takes all its writes
+ * (when null, writes are routed by the weights like reads). A module being extracted has its reads
+ * moved by weight while the one database that may take writes keeps them: {@code writes} names it.
  */
-public record RouteGroup(String name, List<Backend> backends, boolean sticky, String shadow) {
+public record RouteGroup(String name, List<Backend> backends, boolean sticky, String shadow, String writes) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
 
@@ -51,11 +53,20 @@ public record RouteGroup(String name, List<Backend> backends, boolean sticky, St
         for (Backend backend : backends) {
             changed.add(backend.withWeight(weights.getOrDefault(backend.name(), backend.weight())));
         }
-        return new RouteGroup(name, changed, sticky, shadow);
+        return new RouteGroup(name, changed, sticky, shadow, writes);
     }
 
     RouteGroup withShadow(String candidate) {
-        return new RouteGroup(name, backends, sticky, candidate);
+        return new RouteGroup(name, backends, sticky, candidate, writes);
+    }
+
+    RouteGroup withWrites(String backendName) {
+        return new RouteGroup(name, backends, sticky, shadow, backendName);
+    }
+
+    /** Whether a request of this method is a write: anything but GET, HEAD and OPTIONS. */
+    static boolean isWrite(String method) {
+        return !("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method));
     }
 
     /** Refuses a group no request could be routed by: each problem named by its field. */
@@ -93,6 +104,9 @@ public record RouteGroup(String name, List<Backend> backends, boolean sticky, St
             if (candidate == null) {
                 errors.add(new FieldError("shadow", "must name one of the group's backends"));
             }
+        }
+        if (writes != null && errors.isEmpty() && backend(writes) == null) {
+            errors.add(new FieldError("writes", "must name one of the group's backends"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInput(errors);

@@ -125,7 +125,7 @@ final class RouteTable {
             throw new StaleVersion(expectedVersion, before.version());
         }
         RouteGroup changed = how.apply(old);
-        changed = new RouteGroup(groupName, changed.backends(), changed.sticky(), changed.shadow());
+        changed = new RouteGroup(groupName, changed.backends(), changed.sticky(), changed.shadow(), changed.writes());
         changed.check();
         if (changed.equals(old)) {
             return before;

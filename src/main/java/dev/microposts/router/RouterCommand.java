@@ -38,6 +38,7 @@ public final class RouterCommand {
               release <group>                        routes them by the table as it is now
               shadow <group> <backend>|off           copies reads to a candidate and compares them
               diffs <group>                          the shadow comparison, field by field
+              writes <group> <backend>|weights       sends every write to one backend (or by weight)
               shift <group> --to <backend> [--steps 1,10,50,100] [--interval 30s]
               shift <group>                          the shift's state and the judge's decisions
               pause|resume|rollback <group>          controls a shift
@@ -165,6 +166,15 @@ public final class RouterCommand {
                     printGroup(call("PUT", "/admin/routes/" + path(args.get(1)) + "/shadow", shadow));
                 }
             }
+            case "writes" -> {
+                need(args, 3);
+                if (args.get(2).equals("weights")) {
+                    printGroup(call("DELETE", "/admin/routes/" + path(args.get(1)) + "/writes", null));
+                } else {
+                    ObjectNode writes = JSON.createObjectNode().put("backend", args.get(2));
+                    printGroup(call("PUT", "/admin/routes/" + path(args.get(1)) + "/writes", writes));
+                }
+            }
             case "diffs" -> {
                 need(args, 2);
                 printDiffs(call("GET", "/admin/routes/" + path(args.get(1)) + "/shadow", null));
@@ -262,6 +272,9 @@ public final class RouterCommand {
         if (!group.path("shadow").isNull() && !group.path("shadow").isMissingNode()) {
             notes.add("shadow to " + group.path("shadow").asString());
         }
+        if (group.path("writes").isString()) {
+            notes.add("writes to " + group.path("writes").asString());
+        }
         JsonNode hold = group.path("hold");
         if (hold.isObject()) {
             notes.add("HELD until " + hold.path("until").asString() + " ("
@@ -330,6 +343,9 @@ public final class RouterCommand {
         String notes = group.path("sticky").asBoolean() ? " sticky" : "";
         if (group.path("shadow").isString()) {
             notes += " shadow:" + group.path("shadow").asString();
+        }
+        if (group.path("writes").isString()) {
+            notes += " writes:" + group.path("writes").asString();
         }
         return shown + notes;
     }

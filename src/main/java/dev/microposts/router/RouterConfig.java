@@ -81,6 +81,7 @@ class RouterConfig {
                                 module.id(),
                                 List.of(new Backend(INITIAL_BACKEND, URI.create(url), 100)),
                                 false,
+                                null,
                                 null)));
         return RouteTable.open(settings.dataDir().resolve("router"), groups);
     }

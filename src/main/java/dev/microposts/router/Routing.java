@@ -56,7 +56,7 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
 
     @Override
     public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
-        switch (holds.await(group)) {
+        switch (holds.enter(group)) {
             case FULL:
                 return unavailable(
                         "Requests of route group '" + group
@@ -68,6 +68,14 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
             default:
                 break;
         }
+        try {
+            return route(request, next);
+        } finally {
+            holds.leave(group);
+        }
+    }
+
+    private ServerResponse route(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
         RouteGroup routes = table.group(group);
         Backend backend;
         String pin = request.headers().firstHeader(PIN_HEADER);
@@ -85,6 +93,9 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
                         "Route group '" + group + "' has no backend '" + pin + "'; it has "
                                 + routes.backends().stream().map(Backend::name).toList() + ".");
             }
+        } else if (routes.writes() != null
+                && RouteGroup.isWrite(request.method().name())) {
+            backend = routes.backend(routes.writes());
         } else {
             backend = BackendChooser.choose(
                     routes,

@@ -18,6 +18,7 @@ class BackendChooserTests {
                         new Backend("new", URI.create("http://127.0.0.1:2"), candidate),
                         new Backend("third", URI.create("http://127.0.0.1:3"), third)),
                 true,
+                null,
                 null);
     }
 

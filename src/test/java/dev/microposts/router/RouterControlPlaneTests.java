@@ -100,7 +100,65 @@ class RouterControlPlaneTests {
         Admin admin = new Admin(adminUrl);
         admin.expect(200, "PUT", "/admin/routes/posts", """
                 {"backends":[{"name":"old","url":"%s","weight":100},{"name":"new","url":"%s","weight":0}],
-                 "sticky":false,"shadow":""}""".formatted(old.url(), candidate.url()));
+                 "sticky":false,"shadow":"","writes":""}""".formatted(old.url(), candidate.url()));
+        old.delayMillis = 0;
+    }
+
+    @Test
+    void writesGoToTheWritesBackendWhileReadsFollowTheWeightsAndAHoldWaitsForNoneInFlight() throws Exception {
+        Admin admin = new Admin(adminUrl);
+        admin.expect(200, "POST", "/admin/routes/posts/weights", "{\"old\":0,\"new\":100}");
+        JsonNode group = admin.expect(200, "PUT", "/admin/routes/posts/writes", "{\"backend\":\"old\"}");
+        assertThat(group.path("writes").asString()).isEqualTo("old");
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> read = get(publicUrl + "/api/users/w" + i + "/collection", Map.of());
+            assertThat(read.headers().firstValue(Routing.BACKEND_HEADER)).hasValue("new");
+            HttpResponse<String> write = send("POST", publicUrl + "/api/users/w" + i + "/collection");
+            assertThat(write.headers().firstValue(Routing.BACKEND_HEADER)).hasValue("old");
+            HttpResponse<String> delete = send("DELETE", publicUrl + "/api/users/w" + i + "/collection/1");
+            assertThat(delete.headers().firstValue(Routing.BACKEND_HEADER)).hasValue("old");
+        }
+        // a write in flight when the hold starts is counted until its answer: a switch waits for it
+        old.delayMillis = 1500;
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        Future<HttpResponse<String>> slow = client.submit(() -> send("POST", publicUrl + "/api/users/s/collection"));
+        Thread.sleep(400);
+        admin.expect(200, "POST", "/admin/routes/posts/hold", "{\"max\":\"5s\"}");
+        assertThat(admin.expect(200, "GET", "/admin/routes/posts", null)
+                        .path("inFlight")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(slow.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(admin.expect(200, "GET", "/admin/routes/posts", null)
+                        .path("inFlight")
+                        .asInt())
+                .isZero();
+        old.delayMillis = 0;
+        // the writes move while held; the held write goes where they moved
+        Future<HttpResponse<String>> held = client.submit(() -> send("POST", publicUrl + "/api/users/s/collection"));
+        Thread.sleep(300);
+        admin.expect(200, "PUT", "/admin/routes/posts/writes", "{\"backend\":\"new\"}");
+        admin.expect(200, "DELETE", "/admin/routes/posts/hold", null);
+        assertThat(held.get(5, TimeUnit.SECONDS).headers().firstValue(Routing.BACKEND_HEADER))
+                .hasValue("new");
+        client.shutdown();
+        // writes to a backend the group does not have are refused; removing the writes backend too
+        admin.expect(400, "PUT", "/admin/routes/posts/writes", "{\"backend\":\"nowhere\"}");
+        admin.expect(400, "PUT", "/admin/routes/posts", """
+                {"backends":[{"name":"old","url":"%s","weight":100}]}""".formatted(old.url()));
+        assertThat(admin.expect(200, "DELETE", "/admin/routes/posts/writes", null)
+                        .path("writes")
+                        .isString())
+                .isFalse();
+    }
+
+    static HttpResponse<String> send(String method, String url) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

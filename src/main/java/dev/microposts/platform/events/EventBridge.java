@@ -81,13 +81,15 @@ class EventBridge implements SmartLifecycle {
             ApplicationEventPublisher events,
             TransactionTemplate transactions) {
         Set<ModuleId> local = settings.localModules();
-        Set<String> topics = consumedTopics(local);
+        Set<ModuleId> extracting = settings.extractingModules();
+        Set<String> topics = consumedTopics(local, extracting);
         if (topics.isEmpty()) {
             this.container = null;
             return;
         }
         this.container = factory.createContainer(topics.toArray(String[]::new));
-        String group = "microposts-" + ModuleId.ids(local).replace(',', '-');
+        String group =
+                "microposts-" + ModuleId.ids(consumers(local, extracting)).replace(',', '-');
         container.getContainerProperties().setGroupId(group);
         container.getContainerProperties().getKafkaConsumerProperties().putAll(membership(group, settings.kafka()));
         container.setCommonErrorHandler(errorHandler(kafka, metrics));
@@ -122,15 +124,40 @@ class EventBridge implements SmartLifecycle {
 
     /** The topics of the modules whose events a local module consumes and which run elsewhere. */
     static Set<String> consumedTopics(Set<ModuleId> local) {
+        return consumedTopics(local, Set.of());
+    }
+
+    /**
+     * The same, where the modules being extracted count as running elsewhere: once the extracted
+     * process takes their writes, their events come from it, through Kafka.
+     */
+    static Set<String> consumedTopics(Set<ModuleId> local, Set<ModuleId> extracting) {
         Set<String> topics = new TreeSet<>();
         for (ModuleId module : local) {
             for (ModuleId producer : module.consumes()) {
-                if (!local.contains(producer)) {
+                if (!local.contains(producer) || extracting.contains(producer)) {
                     topics.add(producer.topic());
                 }
             }
         }
         return topics;
+    }
+
+    /**
+     * The local modules that consume from Kafka: they name the consumer group, so that the group
+     * stays the same when a process is restarted with a module more or less beside them (the
+     * monolith after a module was extracted from it goes on from its committed offsets).
+     */
+    static Set<ModuleId> consumers(Set<ModuleId> local, Set<ModuleId> extracting) {
+        Set<ModuleId> consumers = java.util.EnumSet.noneOf(ModuleId.class);
+        for (ModuleId module : local) {
+            for (ModuleId producer : module.consumes()) {
+                if (!local.contains(producer) || extracting.contains(producer)) {
+                    consumers.add(module);
+                }
+            }
+        }
+        return consumers;
     }
 
     /** Where the records of a topic that this process cannot read are parked. */

@@ -31,10 +31,13 @@ class EventExternalization {
     @Bean
     EventExternalizationConfiguration externalizedEvents(MicropostsProperties settings) {
         Set<ModuleId> local = settings.localModules();
+        // a module being extracted: its events come back from the extracted process through Kafka
+        Set<ModuleId> extracting = settings.extractingModules();
         return EventExternalizationConfiguration.externalizing()
                 .select(EventExternalizationConfiguration.annotatedAsExternalized()
                         .and(event -> EventTopics.producer(event)
                                 .filter(local::contains)
+                                .filter(producer -> !extracting.contains(producer))
                                 .isPresent()))
                 .headers(event -> {
                     Map<String, Object> headers = new HashMap<>();
@@ -52,7 +55,8 @@ class EventExternalization {
     KafkaAdmin.NewTopics micropostsTopics(MicropostsProperties settings) {
         // the topics of local producers, and where the event bridge parks what it cannot read
         Stream<String> parked =
-                EventBridge.consumedTopics(settings.localModules()).stream().map(EventBridge::parkedTopic);
+                EventBridge.consumedTopics(settings.localModules(), settings.extractingModules()).stream()
+                        .map(EventBridge::parkedTopic);
         List<NewTopic> topics = Stream.concat(
                         settings.localModules().stream()
                                 .filter(ModuleId::publishesEvents)

@@ -32,7 +32,8 @@ public @interface ConditionalOnRemoteCallers {
                 return false;
             }
             ModuleId module = (ModuleId) attributes.get("value");
-            return InternalEndpoints.served(MicropostsProperties.localModules(context.getEnvironment()))
+            MicropostsProperties settings = MicropostsProperties.of(context.getEnvironment());
+            return InternalEndpoints.served(settings.localModules(), settings.extractingModules())
                     .contains(module);
         }
     }

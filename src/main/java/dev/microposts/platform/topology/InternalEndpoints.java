@@ -42,9 +42,17 @@ public class InternalEndpoints {
 
     /** The modules of this process that a module in another process calls: their endpoints are served here. */
     public static Set<ModuleId> served(Set<ModuleId> local) {
+        return served(local, Set.of());
+    }
+
+    /**
+     * The same, for a process some of whose modules are being extracted: the extracted process
+     * calls their callees here.
+     */
+    public static Set<ModuleId> served(Set<ModuleId> local, Set<ModuleId> extracting) {
         Set<ModuleId> served = EnumSet.noneOf(ModuleId.class);
         for (ModuleId caller : ModuleId.BUSINESS) {
-            if (!local.contains(caller)) {
+            if (!local.contains(caller) || extracting.contains(caller)) {
                 caller.calls().stream().filter(local::contains).forEach(served::add);
             }
         }
@@ -79,7 +87,8 @@ public class InternalEndpoints {
         // after the request id (its 401 carries one), before everything else
         registration.setOrder(RequestIds.ORDER + 2);
         // a process that serves no internal endpoint answers them 404, like any unknown path
-        registration.setEnabled(!served(settings.localModules()).isEmpty());
+        registration.setEnabled(
+                !served(settings.localModules(), settings.extractingModules()).isEmpty());
         return registration;
     }
 

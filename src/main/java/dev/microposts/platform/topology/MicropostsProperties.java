@@ -19,6 +19,10 @@ import org.springframework.core.env.Environment;
  *
  * @param modules the modules this process runs: any of accounts, posts, social, timeline and
  * router (default: the four business modules, the monolith)
+ * @param extracting modules this process runs while they are being extracted to a process of their
+ * own ({@code migrate}): their callees' internal endpoints are served to that process, and their
+ * events are taken from Kafka (where the extracted process publishes them once it takes the
+ * writes) instead of being put there by this process
  * @param dataDir the directory of the embedded H2 database file, created on first start
  * @param db the database of this process (default: H2 in the data directory)
  * @param accounts where the accounts module runs when not in this process, and its database
@@ -34,6 +38,7 @@ public record MicropostsProperties(
         @DefaultValue({"accounts", "posts", "social", "timeline"})
         List<String> modules,
 
+        List<String> extracting,
         @DefaultValue("./data") Path dataDir,
         @DefaultValue Database db,
         @DefaultValue Location accounts,
@@ -166,6 +171,18 @@ public record MicropostsProperties(
             ModuleId.of(name.trim().toLowerCase(java.util.Locale.ROOT)).ifPresent(local::add);
         }
         return local;
+    }
+
+    /** The modules this process runs that are being extracted (MICROPOSTS_EXTRACTING), checked by {@link TopologyCheck}. */
+    public Set<ModuleId> extractingModules() {
+        Set<ModuleId> modules = EnumSet.noneOf(ModuleId.class);
+        if (extracting != null) {
+            for (String name : extracting) {
+                ModuleId.of(name.trim().toLowerCase(java.util.Locale.ROOT)).ifPresent(modules::add);
+            }
+        }
+        modules.retainAll(localModules());
+        return modules;
     }
 
     /** Where a module runs when not here: its {@code MICROPOSTS_<MODULE>_URL}, or null. */

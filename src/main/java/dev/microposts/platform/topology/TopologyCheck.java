@@ -53,6 +53,22 @@ final class TopologyCheck {
                 }
             }
         }
+        if (properties.extracting() != null && !properties.extracting().isEmpty()) {
+            for (String name : properties.extracting()) {
+                ModuleId module = ModuleId.of(name.trim().toLowerCase(java.util.Locale.ROOT))
+                        .orElse(null);
+                if (module == null || !ModuleId.BUSINESS.contains(module) || !local.contains(module)) {
+                    throw new TopologyException("MICROPOSTS_EXTRACTING names '" + name.trim() + "': it must name"
+                            + " business modules this process runs (MICROPOSTS_MODULES=" + ModuleId.ids(local) + ").");
+                }
+            }
+            if (!properties.kafka().enabled()) {
+                throw new TopologyException("MICROPOSTS_KAFKA_BOOTSTRAP is not set: this process runs "
+                        + ModuleId.ids(properties.extractingModules())
+                        + " while it is extracted (MICROPOSTS_EXTRACTING),"
+                        + " and takes that module's events from Kafka once the extracted process takes its writes.");
+            }
+        }
         checkInternalToken(properties, local);
     }
 
@@ -63,7 +79,7 @@ final class TopologyCheck {
      */
     private static void checkInternalToken(MicropostsProperties properties, Set<ModuleId> local) {
         Set<ModuleId> called = InternalEndpoints.called(local);
-        Set<ModuleId> served = InternalEndpoints.served(local);
+        Set<ModuleId> served = InternalEndpoints.served(local, properties.extractingModules());
         if (called.isEmpty() && served.isEmpty()) {
             return;
         }
