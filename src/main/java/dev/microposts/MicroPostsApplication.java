@@ -1,6 +1,7 @@
 package dev.microposts;
 
 import dev.microposts.accounts.SigningKeyCommand;
+import dev.microposts.platform.topology.MigratePlan;
 import dev.microposts.platform.topology.TopologyCommand;
 import dev.microposts.router.RouterCommand;
 import java.util.Arrays;
@@ -14,7 +15,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * MicroPosts: one codebase that runs as a modular monolith or as microservices. Without
  * arguments it runs the service; {@code topology} prints the module graph and exits;
  * {@code rotate-signing-key} stores a new token signing key in the accounts database and exits;
- * {@code router ...} steers a running router through its admin API.
+ * {@code router ...} steers a running router through its admin API; {@code migrate <module> plan}
+ * prints what extracting a module involves.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -33,6 +35,9 @@ public class MicroPostsApplication {
         if (args.length > 0 && args[0].equals(RouterCommand.NAME)) {
             System.exit(RouterCommand.run(
                     Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals(MigratePlan.NAME)) {
+            System.exit(MigratePlan.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
         }
         SpringApplication.run(MicroPostsApplication.class, args);
     }

@@ -1,0 +1,49 @@
+package dev.microposts.platform.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code migrate <module> plan} reads the module's tables, routes, events and neighbours from the code. */
+class MigratePlanTests {
+
+    @Test
+    void thePlanOfPostsNamesItsTablesRoutesEventsAndNeighbours() {
+        assertThat(MigratePlan.tables(ModuleId.POSTS)).containsExactly("posts_idempotency_keys", "posts_microposts");
+        assertThat(MigratePlan.tables(ModuleId.TIMELINE))
+                .containsExactly(
+                        "timeline_deleted_posts",
+                        "timeline_entries",
+                        "timeline_follow_revisions",
+                        "timeline_follows",
+                        "timeline_posts");
+        assertThat(MigratePlan.events(ModuleId.POSTS))
+                .containsExactly("MicropostCreated", "MicropostDeleted", "MicropostUpdated");
+        assertThat(MigratePlan.events(ModuleId.TIMELINE)).isEmpty();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = MigratePlan.run(List.of("posts", "plan"), new PrintStream(out, true), System.err);
+        String plan = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).isZero();
+        assertThat(plan)
+                .contains("posts_microposts", "/api/users/{username}/collection/{id}", "microposts.posts")
+                .contains("consumed by: timeline", "Modules it calls: accounts", "Modules that call it: timeline")
+                .contains("wal_level=logical", "MICROPOSTS_EXTRACTING=posts");
+    }
+
+    @Test
+    void aWrongCallIsRefusedWithItsUsage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errors = new PrintStream(err, true);
+        assertThat(MigratePlan.run(List.of("router", "plan"), System.out, errors))
+                .isEqualTo(2);
+        assertThat(MigratePlan.run(List.of("posts"), System.out, errors)).isEqualTo(2);
+        assertThat(MigratePlan.run(List.of("posts", "copy"), System.out, errors))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:", "'copy' is not one of its steps");
+    }
+}
