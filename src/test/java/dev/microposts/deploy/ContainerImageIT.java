@@ -15,8 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -34,10 +36,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The container image as it ships, run with podman: it starts on the embedded default (H2 in the
- * image's data directory), runs as an unprivileged user with a heap sized from the container's
- * memory limit, serves the README's walk-through, and on SIGTERM ({@code podman stop}) answers the
- * requests in flight before it exits, within the grace period.
+ * The container image as it ships, run with podman as the Helm chart runs it (read-only root
+ * filesystem, actuator on its own port, signing key from the environment): it starts on the
+ * embedded default (H2 in the image's data directory, a volume), runs as an unprivileged user with
+ * a heap sized from the container's memory limit, serves the README's walk-through, and on SIGTERM
+ * ({@code podman stop}) answers the requests in flight before it exits, within the grace period.
  *
  * <p>Runs when {@code -Dmicroposts.image=NAME} names a loaded image ({@code .ci/run} builds it with
  * {@code bin/microposts-image} and sets it); without it, there is no image to test and it is skipped.
@@ -55,12 +58,16 @@ class ContainerImageIT {
     private final String name = "microposts-it-" + UUID.randomUUID().toString().substring(0, 8);
     private int port;
     private Api api;
+    private Api management;
 
     @BeforeAll
     void start() throws Exception {
         Assumptions.assumeFalse(IMAGE.isBlank(), "no image to test: -Dmicroposts.image=NAME (bin/microposts-image)");
         port = freePort();
+        int managementPort = freePort();
         long started = System.nanoTime();
+        // as the Helm chart runs it: a read-only root filesystem (podman mounts /tmp), the data
+        // directory a volume, the actuator on its own port, the signing key from the environment
         podman(
                 "run",
                 "-d",
@@ -68,8 +75,17 @@ class ContainerImageIT {
                 name,
                 "--memory",
                 Long.toString(MEMORY_LIMIT),
+                "--read-only",
+                "-v",
+                "/var/lib/microposts",
                 "-p",
                 "127.0.0.1:" + port + ":8080",
+                "-p",
+                "127.0.0.1:" + managementPort + ":9090",
+                "-e",
+                "MANAGEMENT_SERVER_PORT=9090",
+                "-e",
+                "MICROPOSTS_JWT_PRIVATE_KEY=" + privateKeyPem(),
                 // slower password hashes, one at a time: registrations stay in flight long enough
                 // for the shutdown test to stop the container under them
                 "-e",
@@ -80,13 +96,14 @@ class ContainerImageIT {
                 "MICROPOSTS_PASSWORD_MAX_WAIT=60s",
                 IMAGE);
         api = new Api("http://127.0.0.1:" + port);
+        management = new Api("http://127.0.0.1:" + managementPort);
         awaitReady(started);
     }
 
     @AfterAll
     void remove() throws Exception {
         if (port != 0) {
-            podman("rm", "-f", "-t", "0", name);
+            podman("rm", "-f", "-v", "-t", "0", name);
         }
     }
 
@@ -107,6 +124,10 @@ class ContainerImageIT {
         // the JVM's default would be a quarter of the limit; the image's flags make it three quarters
         double heapMax = metric("jvm_memory_max_bytes", "area=\"heap\"");
         assertThat(heapMax / MEMORY_LIMIT).isBetween(0.65, 0.80);
+        // the actuator is on the management port only
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(404);
+        // the embedded database is in the data directory's volume, written by the unprivileged user
+        assertThat(podman("exec", name, "ls", "/var/lib/microposts")).contains("microposts.mv.db");
     }
 
     @Test
@@ -188,11 +209,12 @@ class ContainerImageIT {
                     .build();
             registrations.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }
-        // SIGTERM once the server itself counts every registration as active (the scrape is one more)
+        // SIGTERM once the server itself counts every registration as active (the scrape, on the
+        // management port, is not counted)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         double active;
         do {
-            active = metric("http_server_requests_active_seconds_gcount", "") - 1;
+            active = metric("http_server_requests_active_seconds_gcount", "");
         } while (active < inFlight && System.nanoTime() < deadline);
         assertThat(active)
                 .as("registrations the server is answering when it gets SIGTERM")
@@ -227,7 +249,7 @@ class ContainerImageIT {
 
     private void awaitReady(long startedNanos) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        URI readiness = URI.create(api.base() + "/actuator/health/readiness");
+        URI readiness = URI.create(management.base() + "/actuator/health/readiness");
         long deadline = startedNanos + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -257,7 +279,7 @@ class ContainerImageIT {
 
     /** The sum of a Prometheus metric's samples whose labels contain {@code labels}. */
     private double metric(String metric, String labels) {
-        Api.Response scrape = api.get("/actuator/prometheus");
+        Api.Response scrape = management.get("/actuator/prometheus");
         assertThat(scrape.status()).isEqualTo(200);
         Matcher matcher = METRIC.matcher(scrape.body());
         double sum = 0;
@@ -287,6 +309,15 @@ class ContainerImageIT {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
         }
         return output;
+    }
+
+    /** A new RSA signing key, PKCS#8 PEM, as the deployment's Secret holds it. */
+    private static String privateKeyPem() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
     }
 
     private static int freePort() {
