@@ -42,14 +42,14 @@ import tools.jackson.databind.JsonNode;
  * a heap sized from the container's memory limit, serves the README's walk-through, and on SIGTERM
  * ({@code podman stop}) answers the requests in flight before it exits, within the grace period.
  *
- * <p>Runs when {@code -Dmicroposts.image=NAME} names a loaded image ({@code .ci/run} builds it with
+ * <p>Runs when {@code -Dimage.under.test=NAME} names a loaded image ({@code .ci/run} builds it with
  * {@code bin/microposts-image} and sets it); without it, there is no image to test and it is skipped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerImageIT {
 
-    private static final String IMAGE = System.getProperty("microposts.image", "");
+    private static final String IMAGE = System.getProperty("image.under.test", "");
     private static final long MEMORY_LIMIT = 1024L * 1024 * 1024;
     private static final int GRACE_SECONDS = 30;
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
@@ -62,7 +62,7 @@ class ContainerImageIT {
 
     @BeforeAll
     void start() throws Exception {
-        Assumptions.assumeFalse(IMAGE.isBlank(), "no image to test: -Dmicroposts.image=NAME (bin/microposts-image)");
+        Assumptions.assumeFalse(IMAGE.isBlank(), "no image to test: -Dimage.under.test=NAME (bin/microposts-image)");
         port = freePort();
         int managementPort = freePort();
         long started = System.nanoTime();

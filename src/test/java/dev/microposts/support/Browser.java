@@ -30,7 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * installs). Each browser has a fresh profile, so two of them are two people.
  *
  * <p>Without Chromium the tests fail with a message saying what to install, unless
- * {@code -Dmicroposts.browser-tests=skip} is given (CI never does): a browser test that cannot
+ * {@code -Dbrowser.tests=skip} is given (CI never does): a browser test that cannot
  * run never passes silently.
  */
 public final class Browser implements AutoCloseable {
@@ -38,8 +38,8 @@ public final class Browser implements AutoCloseable {
     /** Where the browser tests write their screenshots. */
     public static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
 
-    private static final String CHROMIUM = System.getProperty("microposts.chromium", "/usr/bin/chromium");
-    private static final String CHROMEDRIVER = System.getProperty("microposts.chromedriver", "/usr/bin/chromedriver");
+    private static final String CHROMIUM = System.getProperty("browser.chromium", "/usr/bin/chromium");
+    private static final String CHROMEDRIVER = System.getProperty("browser.chromedriver", "/usr/bin/chromedriver");
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -55,9 +55,9 @@ public final class Browser implements AutoCloseable {
         if (!present) {
             String message = "The browser tests need Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": install them with `apt-get install -y chromium chromium-driver` (Debian; .ci/run does),"
-                    + " or point -Dmicroposts.chromium and -Dmicroposts.chromedriver at them;"
-                    + " -Dmicroposts.browser-tests=skip skips these tests instead.";
-            Assumptions.assumeFalse("skip".equals(System.getProperty("microposts.browser-tests")), message);
+                    + " or point -Dbrowser.chromium and -Dbrowser.chromedriver at them;"
+                    + " -Dbrowser.tests=skip skips these tests instead.";
+            Assumptions.assumeFalse("skip".equals(System.getProperty("browser.tests")), message);
             throw new IllegalStateException(message);
         }
         try {

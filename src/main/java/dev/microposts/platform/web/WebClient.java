@@ -46,7 +46,7 @@ public class WebClient implements WebMvcConfigurer {
 
     static final String ASSETS = "/assets/";
 
-    private static final Resource INDEX = new ClassPathResource("web/index.html");
+    private static final Resource INDEX = new ClassPathResource("web/index.html", WebClient.class.getClassLoader());
 
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
