@@ -1,7 +1,7 @@
 package dev.microposts;
 
 import dev.microposts.accounts.SigningKeyCommand;
-import dev.microposts.platform.topology.MigratePlan;
+import dev.microposts.platform.migration.MigrateCommand;
 import dev.microposts.platform.topology.TopologyCommand;
 import dev.microposts.router.RouterCommand;
 import java.util.Arrays;
@@ -36,8 +36,9 @@ public class MicroPostsApplication {
             System.exit(RouterCommand.run(
                     Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
         }
-        if (args.length > 0 && args[0].equals(MigratePlan.NAME)) {
-            System.exit(MigratePlan.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        if (args.length > 0 && args[0].equals(MigrateCommand.NAME)) {
+            System.exit(MigrateCommand.run(
+                    Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
         }
         SpringApplication.run(MicroPostsApplication.class, args);
     }

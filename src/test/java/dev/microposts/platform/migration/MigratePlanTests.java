@@ -1,11 +1,13 @@
-package dev.microposts.platform.topology;
+package dev.microposts.platform.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.microposts.platform.topology.ModuleId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code migrate <module> plan} reads the module's tables, routes, events and neighbours from the code. */
@@ -26,7 +28,7 @@ class MigratePlanTests {
         assertThat(MigratePlan.events(ModuleId.TIMELINE)).isEmpty();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = MigratePlan.run(List.of("posts", "plan"), new PrintStream(out, true), System.err);
+        int status = MigrateCommand.run(List.of("posts", "plan"), Map.of(), new PrintStream(out, true), System.err);
         String plan = out.toString(StandardCharsets.UTF_8);
         assertThat(status).isZero();
         assertThat(plan)
@@ -39,11 +41,23 @@ class MigratePlanTests {
     void aWrongCallIsRefusedWithItsUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errors = new PrintStream(err, true);
-        assertThat(MigratePlan.run(List.of("router", "plan"), System.out, errors))
+        assertThat(MigrateCommand.run(List.of("router", "plan"), Map.of(), System.out, errors))
                 .isEqualTo(2);
-        assertThat(MigratePlan.run(List.of("posts"), System.out, errors)).isEqualTo(2);
-        assertThat(MigratePlan.run(List.of("posts", "copy"), System.out, errors))
+        assertThat(MigrateCommand.run(List.of("posts"), Map.of(), System.out, errors))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:", "'copy' is not one of its steps");
+        assertThat(MigrateCommand.run(List.of("posts", "copyy"), Map.of(), System.out, errors))
+                .isEqualTo(2);
+        assertThat(MigrateCommand.run(List.of("posts", "copy", "--tagret", "x"), Map.of(), System.out, errors))
+                .isEqualTo(2);
+        // a live migration needs the monolith on PostgreSQL
+        assertThat(MigrateCommand.run(
+                        List.of("posts", "copy"),
+                        Map.of("MICROPOSTS_DB_URL", "jdbc:h2:file:./data/microposts"),
+                        System.out,
+                        errors))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("usage:", "'copyy' is not a step", "--tagret is not an option")
+                .contains("must be PostgreSQL", "cannot do");
     }
 }

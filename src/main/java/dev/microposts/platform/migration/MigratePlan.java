@@ -1,5 +1,6 @@
-package dev.microposts.platform.topology;
+package dev.microposts.platform.migration;
 
+import dev.microposts.platform.topology.ModuleId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,34 +23,14 @@ import org.springframework.modulith.events.Externalized;
  * {@code migrate <module> plan}: what extracting a module from the monolith involves, read from
  * the code: its tables (the ones its own Flyway migrations create), its public routes (its router
  * group), the events it publishes and who consumes them, the modules it calls and the ones that
- * call it, and what each later step of the move will do with them. It reads nothing but the jar.
+ * call it, and what the move needs. It reads nothing but the jar.
  */
 public final class MigratePlan {
-
-    public static final String NAME = "migrate";
 
     private static final Pattern CREATE_TABLE =
             Pattern.compile("(?i)\\bCREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
 
     private MigratePlan() {}
-
-    /** Runs the command; the exit status: 0, or 2 for a wrong call. */
-    public static int run(List<String> args, PrintStream out, PrintStream err) {
-        ModuleId module = args.isEmpty()
-                ? null
-                : ModuleId.of(args.get(0).toLowerCase(Locale.ROOT)).orElse(null);
-        if (args.size() != 2 || module == null || !ModuleId.BUSINESS.contains(module)) {
-            err.println("usage: java -jar microposts.jar migrate <accounts|posts|social|timeline> plan");
-            return 2;
-        }
-        if (!args.get(1).equals("plan")) {
-            err.println(
-                    "migrate: this version has the step 'plan' only; '" + args.get(1) + "' is not one of its steps.");
-            return 2;
-        }
-        print(module, out);
-        return 0;
-    }
 
     static void print(ModuleId module, PrintStream out) {
         out.println("Extracting " + module.id() + " from the monolith");

@@ -1,0 +1,508 @@
+package dev.microposts.platform.migration;
+
+import dev.microposts.platform.jdbc.ModuleSchema;
+import dev.microposts.platform.topology.ModuleId;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * {@code java -jar microposts.jar migrate <module> <step> [options]}: extracting a module from a
+ * live monolith on PostgreSQL, one step per command. Each step is idempotent and resumable (run it
+ * again after it was killed), refuses to run out of order naming the step that may run, and
+ * records what it did in the monolith's database ({@link MigrationState}). Steps of this version:
+ * {@code plan}, {@code copy}, {@code verify}, and {@code rollback} and {@code status} at any time.
+ *
+ * <p>The databases come from the same settings the processes use: the monolith's from
+ * {@code MICROPOSTS_DB_URL} (user, password), the module's own from
+ * {@code MICROPOSTS_<MODULE>_DB_URL}; options override them.
+ */
+public final class MigrateCommand {
+
+    public static final String NAME = "migrate";
+
+    static final String USAGE = """
+            usage: java -jar microposts.jar migrate <accounts|posts|social|timeline> <step> [options]
+              steps, in order:  plan, copy, verify (then start, switch-writes, complete: not in this version)
+              at any time:      status, rollback
+            options (defaults from the environment the processes use):
+              --source URL            the monolith's database (MICROPOSTS_DB_URL, _USER, _PASSWORD)
+              --source-user U, --source-password P
+              --target URL            the module's own database (MICROPOSTS_<MODULE>_DB_URL, _USER, _PASSWORD)
+              --target-user U, --target-password P
+              --source-conninfo S     how the target's server reaches the monolith's database, as a libpq
+                                      connection string (default: from --source)
+              --wait D                copy: how long to wait for the initial copy (default 1h; again resumes)
+              --range-rows N          verify: rows per checksummed range (default 10000)
+              --show N                verify: differing rows shown per table (default 20)
+            """;
+
+    private MigrateCommand() {}
+
+    public static int run(List<String> args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        ModuleId module = args.isEmpty()
+                ? null
+                : ModuleId.of(args.get(0).toLowerCase(Locale.ROOT)).orElse(null);
+        if (args.size() < 2 || module == null || !ModuleId.BUSINESS.contains(module)) {
+            err.print(USAGE);
+            return 2;
+        }
+        String step = args.get(1);
+        Map<String, String> options;
+        try {
+            options = options(args.subList(2, args.size()));
+        } catch (IllegalArgumentException ex) {
+            err.println("migrate: " + ex.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        boolean known = Step.of(step).isPresent() || step.equals("rollback") || step.equals("status");
+        if (!known) {
+            err.println("migrate: '" + step + "' is not a step");
+            err.print(USAGE);
+            return 2;
+        }
+        String name = module.id();
+        String upper = name.toUpperCase(Locale.ROOT);
+        Database source = new Database(
+                "monolith's",
+                options.getOrDefault("source", environment.get("MICROPOSTS_DB_URL")),
+                options.getOrDefault("source-user", environment.get("MICROPOSTS_DB_USER")),
+                options.getOrDefault("source-password", environment.get("MICROPOSTS_DB_PASSWORD")));
+        Database target = new Database(
+                name + "'s own",
+                options.getOrDefault("target", environment.get("MICROPOSTS_" + upper + "_DB_URL")),
+                options.getOrDefault("target-user", environment.get("MICROPOSTS_" + upper + "_DB_USER")),
+                options.getOrDefault("target-password", environment.get("MICROPOSTS_" + upper + "_DB_PASSWORD")));
+        if (step.equals("plan") && source.url() == null) {
+            MigratePlan.print(module, out);
+            out.println();
+            out.println("(not recorded: MICROPOSTS_DB_URL, or --source, names no database to record it in)");
+            return 0;
+        }
+        try {
+            new Run(module, source, target, options, out).step(step);
+            return 0;
+        } catch (MigrationException ex) {
+            err.println("migrate " + name + " " + step + ": " + ex.getMessage());
+            return ex.status();
+        } catch (SQLException ex) {
+            err.println("migrate " + name + " " + step + ": the database answered: " + ex.getMessage());
+            return 1;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            err.println("migrate " + name + " " + step + ": interrupted; run it again to resume");
+            return 1;
+        }
+    }
+
+    private static Map<String, String> options(List<String> args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || i + 1 >= args.size()) {
+                throw new IllegalArgumentException("'" + arg + "' is not an option with a value");
+            }
+            options.put(arg.substring(2), args.get(++i));
+        }
+        List<String> known = List.of(
+                "source",
+                "source-user",
+                "source-password",
+                "target",
+                "target-user",
+                "target-password",
+                "source-conninfo",
+                "wait",
+                "range-rows",
+                "show");
+        for (String option : options.keySet()) {
+            if (!known.contains(option)) {
+                throw new IllegalArgumentException("--" + option + " is not an option");
+            }
+        }
+        return options;
+    }
+
+    /** One run of the command for one module. */
+    private static final class Run {
+
+        private final ModuleId module;
+        private final String name;
+        private final Database source;
+        private final Database target;
+        private final Map<String, String> options;
+        private final PrintStream out;
+        private final List<String> tables;
+
+        Run(ModuleId module, Database source, Database target, Map<String, String> options, PrintStream out) {
+            this.module = module;
+            this.name = module.id();
+            this.source = source;
+            this.target = target;
+            this.options = options;
+            this.out = out;
+            this.tables = MigratePlan.tables(module);
+        }
+
+        void step(String step) throws SQLException, InterruptedException {
+            if (!source.isPostgres()) {
+                throw new MigrationException("the monolith's database must be PostgreSQL (MICROPOSTS_DB_URL, or"
+                        + " --source, is " + (source.url() == null ? "not set" : source.shown()) + "): a live"
+                        + " migration replicates with PostgreSQL's logical replication, which the embedded H2"
+                        + " file cannot do; run the monolith on PostgreSQL first (docs/MIGRATION.md)");
+            }
+            try (Connection monolith = source.connect()) {
+                MigrationState state = new MigrationState(monolith, name);
+                switch (step) {
+                    case "status" -> status(monolith, state);
+                    case "plan" -> plan(state);
+                    case "copy" -> copy(monolith, state);
+                    case "verify" -> verify(monolith, state);
+                    case "rollback" -> rollback(monolith, state);
+                    default -> {
+                        allow(state, Step.of(step).orElseThrow());
+                        throw new MigrationException(
+                                "'" + step + "' is not in this version: it has plan, copy, verify, rollback and"
+                                        + " status; "
+                                        + "extracting the service and moving the writes are done by hand"
+                                        + " (docs/MIGRATION.md)",
+                                2);
+                    }
+                }
+            }
+        }
+
+        private void plan(MigrationState state) throws SQLException {
+            MigratePlan.print(module, out);
+            MigrationState.Record record = state.read();
+            if (record.done().isEmpty() && record.running().isEmpty()) {
+                state.end(Step.PLAN, Optional.of(Step.PLAN), "done", null);
+            }
+            out.println();
+            out.println(
+                    "Recorded in " + source.shown() + " (" + MigrationState.TABLE + "). Next: " + command(Step.COPY));
+        }
+
+        private void copy(Connection monolith, MigrationState state) throws SQLException, InterruptedException {
+            MigrationState.Record record = allow(state, Step.COPY);
+            Replication.requireLogical(monolith, "monolith's");
+            needTarget();
+            Duration wait = DurationStyle.detectAndParse(options.getOrDefault("wait", "1h"));
+            String conninfo = options.getOrDefault("source-conninfo", null);
+            if (conninfo == null) {
+                conninfo = source.conninfo();
+            }
+            String publication = Replication.publication(name);
+            String subscription = Replication.forward(name);
+            try (Connection service = target.connect()) {
+                if (record.done().filter(done -> done.compareTo(Step.COPY) >= 0).isPresent()) {
+                    out.println("copy was done; the tables stream on:");
+                    progress(monolith, service, 0);
+                    return;
+                }
+                state.begin(Step.COPY);
+                long started = System.nanoTime();
+                out.println("from " + source.shown() + " (the monolith's database)");
+                out.println("to   " + target.shown() + " (" + name + "'s own database)");
+                ModuleSchema.migrate(new SingleConnectionDataSource(service, true), name);
+                out.println("schema: " + name + "'s own migrations applied there (flyway_history_" + name + ")");
+                if (!Replication.subscribed(service, subscription)) {
+                    for (String table : tables) {
+                        if (Replication.count(service, table) > 0) {
+                            throw new MigrationException("the target's " + table + " already holds rows that no"
+                                    + " copy of this migration put there: give an empty database, or run "
+                                    + command("rollback") + ", which empties the module's tables there");
+                        }
+                    }
+                }
+                Replication.publish(monolith, publication, tables);
+                out.println("publication " + publication + " of " + String.join(", ", tables)
+                        + " on the monolith's database");
+                Replication.createSlot(monolith, subscription);
+                Replication.subscribe(service, subscription, conninfo, publication, true, false);
+                out.println("replication slot and subscription " + subscription);
+                long deadline = System.nanoTime() + wait.toNanos();
+                long peak = 0;
+                long lastPrint = 0;
+                while (true) {
+                    Map<String, String> states = Replication.tableStates(service, subscription);
+                    long lag = Replication.lagBytes(monolith, subscription);
+                    peak = Math.max(peak, lag);
+                    boolean ready = states.size() == tables.size()
+                            && states.values().stream().allMatch("r"::equals);
+                    if (ready && Replication.catchUp(monolith, subscription, 10_000)) {
+                        break;
+                    }
+                    if (System.nanoTime() - lastPrint > 2_000_000_000L) {
+                        progress(monolith, service, lag);
+                        lastPrint = System.nanoTime();
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new MigrationException("the initial copy did not finish within " + wait + "; it goes"
+                                + " on: run " + command(Step.COPY) + " again to wait for it");
+                    }
+                    Thread.sleep(200);
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                long rows = 0;
+                for (String table : tables) {
+                    rows += Replication.count(service, table);
+                }
+                String figures = String.format(
+                        Locale.ROOT,
+                        "%d rows in %d tables in %.1f s; replication lag peak %s",
+                        rows,
+                        tables.size(),
+                        seconds,
+                        bytes(peak));
+                state.end(Step.COPY, Optional.of(Step.COPY), "done", figures);
+                out.println("copied: " + figures + "; every later change streams on.");
+                out.println("Watch the lag with " + command("status") + ". Next: " + command(Step.VERIFY));
+            }
+        }
+
+        private void progress(Connection monolith, Connection service, long lag) throws SQLException {
+            Map<String, String> states = Replication.tableStates(service, Replication.forward(name));
+            for (String table : tables) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %-28s %-9s %,12d of %,d rows%n",
+                        table,
+                        describe(states.get(table)),
+                        Replication.count(service, table),
+                        Replication.count(monolith, table));
+            }
+            long now = lag > 0 ? lag : Math.max(0, Replication.lagBytes(monolith, Replication.forward(name)));
+            out.println("  replication lag " + bytes(now));
+        }
+
+        private void verify(Connection monolith, MigrationState state) throws SQLException, InterruptedException {
+            MigrationState.Record record = allow(state, Step.VERIFY);
+            needTarget();
+            int rangeRows = Integer.parseInt(options.getOrDefault("range-rows", "10000"));
+            int show = Integer.parseInt(options.getOrDefault("show", "20"));
+            boolean before = record.done()
+                    .filter(done -> done.compareTo(Step.VERIFY) > 0)
+                    .isEmpty();
+            try (Connection service = target.connect()) {
+                String slot = Replication.forward(name);
+                boolean streaming = Replication.hasSlot(monolith, slot);
+                if (before) {
+                    state.begin(Step.VERIFY);
+                }
+                long started = System.nanoTime();
+                Verification verification = new Verification(
+                        monolith, service, rangeRows, () -> !streaming || Replication.catchUp(monolith, slot, 10_000));
+                out.printf(
+                        Locale.ROOT,
+                        "  %-28s %12s %12s %8s %10s %10s%n",
+                        "table",
+                        "source rows",
+                        "target rows",
+                        "ranges",
+                        "differing",
+                        "rows diff");
+                List<Verification.Difference> differences = new ArrayList<>();
+                long rows = 0;
+                for (String table : tables) {
+                    Verification.TableResult result = verification.compare(table);
+                    rows += result.sourceRows();
+                    differences.addAll(result.rows());
+                    out.printf(
+                            Locale.ROOT,
+                            "  %-28s %,12d %,12d %8d %10d %10d%n",
+                            table,
+                            result.sourceRows(),
+                            result.targetRows(),
+                            result.ranges(),
+                            result.rangesDiffering(),
+                            result.rows().size());
+                    result.rows().stream()
+                            .limit(show)
+                            .forEach(difference -> out.println("    " + table + " " + difference.key() + ": "
+                                    + (difference.target() == null
+                                            ? "missing on the target"
+                                            : difference.source() == null ? "only on the target" : "differs")
+                                    + "\n      source: " + difference.source() + "\n      target: "
+                                    + difference.target()));
+                    if (result.rows().size() > show) {
+                        out.println("    ... and " + (result.rows().size() - show) + " more (--show N)");
+                    }
+                }
+                String figures = String.format(
+                        Locale.ROOT,
+                        "%d rows compared in %.1f s; %d differences",
+                        rows,
+                        (System.nanoTime() - started) / 1e9,
+                        differences.size());
+                if (!before) {
+                    out.println(figures + " (a check only: the migration is past verify)");
+                    state.log(Step.VERIFY.command(), differences.isEmpty() ? "agrees" : "differs", figures);
+                    if (!differences.isEmpty()) {
+                        throw new MigrationException(differences.size() + " rows differ");
+                    }
+                    return;
+                }
+                if (!differences.isEmpty()) {
+                    state.end(Step.VERIFY, Optional.of(Step.COPY), "differs", figures);
+                    throw new MigrationException(differences.size() + " rows differ between the databases (listed"
+                            + " above). Zero differences is the condition to go on: find what wrote to the"
+                            + " target, then " + command("rollback") + " and " + command(Step.COPY) + " again");
+                }
+                state.end(Step.VERIFY, Optional.of(Step.VERIFY), "done", figures);
+                out.println("verified: " + figures + ". Next: " + command(Step.START));
+            }
+        }
+
+        private void rollback(Connection monolith, MigrationState state) throws SQLException, InterruptedException {
+            MigrationState.Record record = state.read();
+            Optional<Step> at = record.running().isPresent() ? record.running() : record.done();
+            if (at.isEmpty() || at.get() == Step.PLAN) {
+                out.println("nothing to roll back: no data has moved");
+                return;
+            }
+            if (at.get().compareTo(Step.VERIFY) > 0) {
+                throw new MigrationException(
+                        "the migration is at '" + at.get().command() + "', which this version does not undo");
+            }
+            needTarget();
+            long started = System.nanoTime();
+            state.log("rollback", "started", "from " + at.get().command());
+            try (Connection service = target.connect()) {
+                String subscription = Replication.forward(name);
+                Replication.unsubscribe(service, subscription);
+                Replication.dropSlot(monolith, subscription);
+                Replication.unpublish(monolith, Replication.publication(name));
+                try (Statement sql = service.createStatement()) {
+                    for (String table : tables) {
+                        if (Replication.single(service, "SELECT to_regclass('" + table + "')") != null) {
+                            sql.execute("TRUNCATE " + table);
+                        }
+                    }
+                }
+            }
+            String figures = String.format(
+                    Locale.ROOT, "from %s in %.2f s", at.get().command(), (System.nanoTime() - started) / 1e9);
+            state.end("rollback", Optional.of(Step.PLAN), "done", figures);
+            out.println("rolled back " + figures + ": replication stopped and removed, the target's " + name
+                    + " tables emptied; the monolith's data untouched. Next: " + command(Step.COPY));
+        }
+
+        private void status(Connection monolith, MigrationState state) throws SQLException {
+            MigrationState.Record record = state.read();
+            out.println("migration of " + name + ": "
+                    + record.done()
+                            .map(step -> "last step done '" + step.command() + "'")
+                            .orElse("not planned")
+                    + record.running()
+                            .map(step -> "; '" + step.command() + "' was started and did not finish (run it again)")
+                            .orElse("")
+                    + (record.updatedAt() == null ? "" : " (" + record.updatedAt() + ")"));
+            for (MigrationState.Entry entry : state.entries()) {
+                out.println("  " + entry.at() + "  " + entry.step() + " " + entry.outcome()
+                        + (entry.figures() == null ? "" : ": " + entry.figures()));
+            }
+            if (target.url() != null && Replication.hasSlot(monolith, Replication.forward(name))) {
+                try (Connection service = target.connect()) {
+                    progress(monolith, service, 0);
+                }
+            }
+            next(record).ifPresent(step -> out.println("Next: " + command(step)));
+        }
+
+        /**
+         * Whether {@code step} may run now: after the one before it, or again (idempotent) after it;
+         * a step started and not finished may only be resumed or rolled back.
+         */
+        private MigrationState.Record allow(MigrationState state, Step step) throws SQLException {
+            MigrationState.Record record = state.read();
+            if (record.running().isPresent() && record.running().get() != step) {
+                throw refused(
+                        step,
+                        "'" + record.running().get().command() + "' was started and did not finish",
+                        record.running().get().command());
+            }
+            Step previous = Step.values()[step.ordinal() - 1];
+            boolean ready =
+                    record.done().filter(done -> done.compareTo(previous) >= 0).isPresent();
+            if (!ready) {
+                Step next = next(record).orElse(Step.PLAN);
+                throw refused(
+                        step,
+                        record.done()
+                                .map(done -> "the last step done is '" + done.command() + "'")
+                                .orElse("the migration has not been planned"),
+                        next.command());
+            }
+            return record;
+        }
+
+        private Optional<Step> next(MigrationState.Record record) {
+            if (record.running().isPresent()) {
+                return record.running();
+            }
+            return record.done().isEmpty()
+                    ? Optional.of(Step.PLAN)
+                    : record.done().get().next();
+        }
+
+        private MigrationException refused(Step step, String why, String next) {
+            return new MigrationException(
+                    "refused: " + why + "; the step to run now is '" + next + "': java -jar microposts.jar migrate "
+                            + name + " " + next,
+                    3);
+        }
+
+        private void needTarget() {
+            if (target.url() == null) {
+                throw new MigrationException("no database for " + name + ": set MICROPOSTS_"
+                        + name.toUpperCase(Locale.ROOT) + "_DB_URL (or give --target)");
+            }
+            if (!target.isPostgres()) {
+                throw new MigrationException("the target database must be PostgreSQL: " + target.shown());
+            }
+        }
+
+        private String command(Step step) {
+            return command(step.command());
+        }
+
+        private String command(String step) {
+            return "java -jar microposts.jar migrate " + name + " " + step;
+        }
+
+        private static String describe(String state) {
+            if (state == null) {
+                return "waiting";
+            }
+            return switch (state) {
+                case "i" -> "waiting";
+                case "d" -> "copying";
+                case "f", "s" -> "catching up";
+                case "r" -> "ready";
+                default -> state;
+            };
+        }
+
+        private static String bytes(long bytes) {
+            if (bytes < 1024) {
+                return bytes + " B";
+            }
+            if (bytes < 1024 * 1024) {
+                return String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0);
+            }
+            return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+        }
+    }
+}
