@@ -216,7 +216,7 @@ public final class Topologies {
         return java.util.HexFormat.of().formatHex(secret);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException ex) {

@@ -2,7 +2,12 @@ package dev.microposts.platform.migration;
 
 import dev.microposts.platform.jdbc.ModuleSchema;
 import dev.microposts.platform.topology.ModuleId;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,13 +20,15 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code java -jar microposts.jar migrate <module> <step> [options]}: extracting a module from a
  * live monolith on PostgreSQL, one step per command. Each step is idempotent and resumable (run it
  * again after it was killed), refuses to run out of order naming the step that may run, and
  * records what it did in the monolith's database ({@link MigrationState}). Steps of this version:
- * {@code plan}, {@code copy}, {@code verify}, and {@code rollback} and {@code status} at any time.
+ * {@code plan}, {@code copy}, {@code verify}, {@code start}, {@code switch-writes}, and {@code rollback}
+ * and {@code status} at any time.
  *
  * <p>The databases come from the same settings the processes use: the monolith's from
  * {@code MICROPOSTS_DB_URL} (user, password), the module's own from
@@ -31,9 +38,12 @@ public final class MigrateCommand {
 
     public static final String NAME = "migrate";
 
+    /** The extracted process's name among the router group's backends. */
+    static final String SERVICE = "service";
+
     static final String USAGE = """
             usage: java -jar microposts.jar migrate <accounts|posts|social|timeline> <step> [options]
-              steps, in order:  plan, copy, verify (then start, switch-writes, complete: not in this version)
+              steps, in order:  plan, copy, verify, start, switch-writes (complete: not in this version)
               at any time:      status, rollback
             options (defaults from the environment the processes use):
               --source URL            the monolith's database (MICROPOSTS_DB_URL, _USER, _PASSWORD)
@@ -45,6 +55,12 @@ public final class MigrateCommand {
               --wait D                copy: how long to wait for the initial copy (default 1h; again resumes)
               --range-rows N          verify: rows per checksummed range (default 10000)
               --show N                verify: differing rows shown per table (default 20)
+              --service-url URL       start: the extracted process (MICROPOSTS_<MODULE>_URL)
+              --router URL            the router's admin API (http://127.0.0.1:$MICROPOSTS_ROUTER_ADMIN_PORT,
+                                      9080), with the credential MICROPOSTS_ROUTER_ADMIN_TOKEN
+              --target-conninfo S     how the monolith's server reaches the module's database, for the
+                                      replication back after switch-writes (default: from --target)
+              --hold D                switch-writes, rollback: the longest the router holds (default 5s)
             """;
 
     private MigrateCommand() {}
@@ -91,7 +107,7 @@ public final class MigrateCommand {
             return 0;
         }
         try {
-            new Run(module, source, target, options, out).step(step);
+            new Run(module, source, target, options, environment, out).step(step);
             return 0;
         } catch (MigrationException ex) {
             err.println("migrate " + name + " " + step + ": " + ex.getMessage());
@@ -125,7 +141,11 @@ public final class MigrateCommand {
                 "source-conninfo",
                 "wait",
                 "range-rows",
-                "show");
+                "show",
+                "service-url",
+                "router",
+                "target-conninfo",
+                "hold");
         for (String option : options.keySet()) {
             if (!known.contains(option)) {
                 throw new IllegalArgumentException("--" + option + " is not an option");
@@ -142,15 +162,23 @@ public final class MigrateCommand {
         private final Database source;
         private final Database target;
         private final Map<String, String> options;
+        private final Map<String, String> environment;
         private final PrintStream out;
         private final List<String> tables;
 
-        Run(ModuleId module, Database source, Database target, Map<String, String> options, PrintStream out) {
+        Run(
+                ModuleId module,
+                Database source,
+                Database target,
+                Map<String, String> options,
+                Map<String, String> environment,
+                PrintStream out) {
             this.module = module;
             this.name = module.id();
             this.source = source;
             this.target = target;
             this.options = options;
+            this.environment = environment;
             this.out = out;
             this.tables = MigratePlan.tables(module);
         }
@@ -170,12 +198,13 @@ public final class MigrateCommand {
                     case "copy" -> copy(monolith, state);
                     case "verify" -> verify(monolith, state);
                     case "rollback" -> rollback(monolith, state);
+                    case "start" -> start(state);
+                    case "switch-writes" -> switchWrites(monolith, state);
                     default -> {
                         allow(state, Step.of(step).orElseThrow());
                         throw new MigrationException(
-                                "'" + step + "' is not in this version: it has plan, copy, verify, rollback and"
-                                        + " status; "
-                                        + "extracting the service and moving the writes are done by hand"
+                                "'" + step + "' is not in this version: it has plan, copy, verify, start,"
+                                        + " switch-writes, rollback and status; completing the move is done by hand"
                                         + " (docs/MIGRATION.md)",
                                 2);
                     }
@@ -365,11 +394,308 @@ public final class MigrateCommand {
             }
         }
 
+        /** The router's group of the module: the service added as a backend, shadowed, writes kept on the monolith. */
+        private void start(MigrationState state) throws SQLException {
+            allow(state, Step.START);
+            needTarget();
+            String serviceUrl = options.getOrDefault(
+                    "service-url", environment.get("MICROPOSTS_" + name.toUpperCase(Locale.ROOT) + "_URL"));
+            if (serviceUrl == null || serviceUrl.isBlank()) {
+                throw new MigrationException("where does the extracted " + name + " run? Start it (the same jar with"
+                        + " MICROPOSTS_MODULES=" + name + " and MICROPOSTS_DB_URL its own database, see"
+                        + " docs/MIGRATION.md) and give its URL with --service-url (or MICROPOSTS_"
+                        + name.toUpperCase(Locale.ROOT) + "_URL)");
+            }
+            answers(serviceUrl);
+            RouterAdmin router = router();
+            JsonNode group = router.group(name);
+            String primary = primary(group);
+            List<Map<String, Object>> backends = new ArrayList<>();
+            for (JsonNode backend : group.path("backends")) {
+                if (!backend.path("name").asString().equals(SERVICE)) {
+                    backends.add(backend(
+                            backend.path("name").asString(),
+                            backend.path("url").asString(),
+                            backend.path("weight").asInt()));
+                }
+            }
+            backends.add(backend(SERVICE, serviceUrl, 0));
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("backends", backends);
+            change.put("shadow", SERVICE);
+            change.put("writes", primary);
+            router.replace(name, change);
+            String figures = "service " + serviceUrl + "; router group " + name + ": writes to '" + primary
+                    + "', reads shadowed to '" + SERVICE + "'";
+            state.end(Step.START, Optional.of(Step.START), "done", figures);
+            out.println("started: " + figures + ".");
+            out.println("The service reads its replica of the data; its writes are refused while the subscription"
+                    + " stands. Watch the shadow's differences (java -jar microposts.jar router shadow " + name
+                    + "), then move the reads with the canary judge:");
+            out.println("  java -jar microposts.jar router shift " + name + " --to " + SERVICE
+                    + " --steps 1,10,50,100 --interval 30s");
+            out.println("Next: " + command(Step.SWITCH_WRITES));
+        }
+
+        private void rollbackStart(MigrationState state) throws SQLException {
+            long started = System.nanoTime();
+            RouterAdmin router = router();
+            JsonNode group = router.group(name);
+            String primary = primary(group);
+            List<Map<String, Object>> backends = new ArrayList<>();
+            for (JsonNode backend : group.path("backends")) {
+                String backendName = backend.path("name").asString();
+                if (!backendName.equals(SERVICE)) {
+                    backends.add(backend(
+                            backendName,
+                            backend.path("url").asString(),
+                            backendName.equals(primary)
+                                    ? 100
+                                    : backend.path("weight").asInt()));
+                }
+            }
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("backends", backends);
+            change.put("shadow", "");
+            change.put("writes", "");
+            router.replace(name, change);
+            String figures = String.format(Locale.ROOT, "from start in %.2f s", (System.nanoTime() - started) / 1e9);
+            state.end("rollback", Optional.of(Step.VERIFY), "done", figures);
+            out.println("rolled back " + figures + ": every request of " + name + " goes to '" + primary
+                    + "' again; the data stays in sync. Next: " + command(Step.START) + " (or " + command("rollback")
+                    + " again to stop the replication)");
+        }
+
+        /**
+         * The write switch: with the group held and nothing of it in flight, the replica catches up,
+         * stops being one, gets its sequences past every id the monolith issued, starts replicating
+         * back to the monolith, and the router sends the group to it; then the hold is released.
+         */
+        private void switchWrites(Connection monolith, MigrationState state) throws SQLException, InterruptedException {
+            MigrationState.Record record = allow(state, Step.SWITCH_WRITES);
+            needTarget();
+            if (record.done()
+                    .filter(done -> done.compareTo(Step.SWITCH_WRITES) >= 0)
+                    .isPresent()) {
+                out.println("the writes of " + name + " already go to the service");
+                return;
+            }
+            RouterAdmin router = router();
+            JsonNode group = router.group(name);
+            if (group.path("backends").findValues("name").stream()
+                    .noneMatch(n -> n.asString().equals(SERVICE))) {
+                throw new MigrationException("the router's group " + name + " has no backend '" + SERVICE + "': run "
+                        + command(Step.START) + " again");
+            }
+            String primary = primary(group);
+            Duration hold = hold();
+            String forward = Replication.forward(name);
+            String reverse = Replication.reverse(name);
+            String publication = Replication.publication(name);
+            String conninfo = options.getOrDefault("target-conninfo", null);
+            if (conninfo == null) {
+                conninfo = target.conninfo();
+            }
+            state.begin(Step.SWITCH_WRITES);
+            try (Connection service = target.connect()) {
+                Replication.requireLogical(service, name + "'s own");
+                // before the hold: the way back, ready to start (its slot takes from now on only the
+                // service's own writes: the rows it replicated have an origin, and origin = none skips them)
+                Replication.publish(service, publication, tables);
+                Replication.createSlot(service, reverse);
+                long held = System.nanoTime();
+                router.hold(name, hold);
+                long drained;
+                long caughtUp;
+                try {
+                    awaitIdle(router, held, hold);
+                    drained = System.nanoTime();
+                    if (Replication.subscribed(service, forward)
+                            && !Replication.catchUp(monolith, forward, remaining(held, hold))) {
+                        throw new MigrationException("the service's database did not catch up with the monolith's"
+                                + " within the hold; nothing was switched: run it again when the lag is lower ("
+                                + command("status") + ")");
+                    }
+                    caughtUp = System.nanoTime();
+                    Replication.unsubscribe(service, forward);
+                    String sequences = Replication.advanceSequences(monolith, service, tables);
+                    Replication.subscribe(monolith, reverse, conninfo, publication, false, true);
+                    route(router, group, SERVICE, primary, false);
+                    router.release(name);
+                    long released = System.nanoTime();
+                    Replication.dropSlot(monolith, forward);
+                    Replication.unpublish(monolith, publication);
+                    String figures = String.format(
+                            Locale.ROOT,
+                            "hold %.3f s (in flight drained %.3f s, caught up %.3f s); sequences %s",
+                            (released - held) / 1e9,
+                            (drained - held) / 1e9,
+                            (caughtUp - drained) / 1e9,
+                            sequences);
+                    state.end(Step.SWITCH_WRITES, Optional.of(Step.SWITCH_WRITES), "done", figures);
+                    out.println("switched: " + figures + ".");
+                    out.println("The service takes the writes of " + name + " and publishes its events; the monolith's"
+                            + " database follows it (subscription " + reverse + ") and refuses " + name
+                            + " writes. Watch: " + command("status") + ". Back: " + command("rollback"));
+                } catch (RuntimeException | SQLException | InterruptedException ex) {
+                    router.release(name);
+                    throw ex;
+                }
+            }
+        }
+
+        /** After switch-writes: the writes back on the monolith, the service a replica again. */
+        private void rollbackSwitch(Connection monolith, MigrationState state)
+                throws SQLException, InterruptedException {
+            needTarget();
+            RouterAdmin router = router();
+            JsonNode group = router.group(name);
+            String primary = primary(group);
+            Duration hold = hold();
+            String forward = Replication.forward(name);
+            String reverse = Replication.reverse(name);
+            String publication = Replication.publication(name);
+            String conninfo = options.getOrDefault("source-conninfo", null);
+            if (conninfo == null) {
+                conninfo = source.conninfo();
+            }
+            state.log("rollback", "started", "from switch-writes");
+            try (Connection service = target.connect()) {
+                Replication.publish(monolith, publication, tables);
+                Replication.createSlot(monolith, forward);
+                long held = System.nanoTime();
+                router.hold(name, hold);
+                try {
+                    awaitIdle(router, held, hold);
+                    if (Replication.subscribed(monolith, reverse)
+                            && !Replication.catchUp(service, reverse, remaining(held, hold))) {
+                        throw new MigrationException("the monolith's database did not catch up with the service's"
+                                + " within the hold; nothing was switched back: run it again");
+                    }
+                    Replication.unsubscribe(monolith, reverse);
+                    Replication.advanceSequences(service, monolith, tables);
+                    Replication.subscribe(service, forward, conninfo, publication, false, true);
+                    route(router, group, primary, primary, true);
+                    router.release(name);
+                    long released = System.nanoTime();
+                    Replication.dropSlot(service, reverse);
+                    Replication.unpublish(service, publication);
+                    String figures =
+                            String.format(Locale.ROOT, "from switch-writes, hold %.3f s", (released - held) / 1e9);
+                    state.end("rollback", Optional.of(Step.START), "done", figures);
+                    out.println("rolled back " + figures + ": the monolith takes the writes of " + name
+                            + " again, with every write the service took; the service's database follows it again."
+                            + " Next: " + command(Step.SWITCH_WRITES) + " (or " + command("rollback") + " again)");
+                } catch (RuntimeException | SQLException | InterruptedException ex) {
+                    router.release(name);
+                    throw ex;
+                }
+            }
+        }
+
+        /** The group's reads and writes to {@code to}; the service shadowed when the monolith keeps them. */
+        private void route(RouterAdmin router, JsonNode group, String to, String primary, boolean shadowService) {
+            List<Map<String, Object>> backends = new ArrayList<>();
+            for (JsonNode backend : group.path("backends")) {
+                String backendName = backend.path("name").asString();
+                backends.add(backend(backendName, backend.path("url").asString(), backendName.equals(to) ? 100 : 0));
+            }
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("backends", backends);
+            change.put("shadow", shadowService ? SERVICE : "");
+            change.put("writes", to);
+            router.replace(name, change);
+        }
+
+        private void awaitIdle(RouterAdmin router, long held, Duration hold) throws InterruptedException {
+            while (router.group(name).path("inFlight").asInt() > 0) {
+                if (remaining(held, hold) <= 0) {
+                    throw new MigrationException("requests of " + name + " were still in flight at the end of the hold;"
+                            + " nothing was switched: run it again");
+                }
+                Thread.sleep(5);
+            }
+        }
+
+        /** What is left of the hold, keeping half a second to switch the route and release. */
+        private static long remaining(long held, Duration hold) {
+            return Math.max(0, hold.toMillis() - 500 - (System.nanoTime() - held) / 1_000_000);
+        }
+
+        private Duration hold() {
+            return DurationStyle.detectAndParse(options.getOrDefault("hold", "5s"));
+        }
+
+        private RouterAdmin router() {
+            String token = environment.get("MICROPOSTS_ROUTER_ADMIN_TOKEN");
+            if (token == null || token.isBlank()) {
+                throw new MigrationException("set MICROPOSTS_ROUTER_ADMIN_TOKEN to the router's admin credential");
+            }
+            String url = options.getOrDefault(
+                    "router", "http://127.0.0.1:" + environment.getOrDefault("MICROPOSTS_ROUTER_ADMIN_PORT", "9080"));
+            return new RouterAdmin(url, token);
+        }
+
+        /** The backend that takes the group's writes now: the pinned one, else the heaviest. */
+        private static String primary(JsonNode group) {
+            String writes = group.path("writes").asString("");
+            if (!writes.isBlank() && !writes.equals(SERVICE)) {
+                return writes;
+            }
+            String best = null;
+            int weight = -1;
+            for (JsonNode backend : group.path("backends")) {
+                String backendName = backend.path("name").asString();
+                if (!backendName.equals(SERVICE) && backend.path("weight").asInt() > weight) {
+                    best = backendName;
+                    weight = backend.path("weight").asInt();
+                }
+            }
+            if (best == null) {
+                throw new MigrationException("the router's group has no backend but the service");
+            }
+            return best;
+        }
+
+        private static Map<String, Object> backend(String name, String url, int weight) {
+            Map<String, Object> backend = new LinkedHashMap<>();
+            backend.put("name", name);
+            backend.put("url", url);
+            backend.put("weight", weight);
+            return backend;
+        }
+
+        private static void answers(String url) {
+            try {
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(url + "/api/users/migrate-check"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
+            } catch (IOException | IllegalArgumentException ex) {
+                throw new MigrationException("the service at " + url + " does not answer (" + ex.getMessage() + ")");
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new MigrationException("interrupted");
+            }
+        }
+
         private void rollback(Connection monolith, MigrationState state) throws SQLException, InterruptedException {
             MigrationState.Record record = state.read();
             Optional<Step> at = record.running().isPresent() ? record.running() : record.done();
             if (at.isEmpty() || at.get() == Step.PLAN) {
                 out.println("nothing to roll back: no data has moved");
+                return;
+            }
+            if (at.get() == Step.START) {
+                rollbackStart(state);
+                return;
+            }
+            if (at.get() == Step.SWITCH_WRITES) {
+                rollbackSwitch(monolith, state);
                 return;
             }
             if (at.get().compareTo(Step.VERIFY) > 0) {
@@ -413,9 +739,16 @@ public final class MigrateCommand {
                 out.println("  " + entry.at() + "  " + entry.step() + " " + entry.outcome()
                         + (entry.figures() == null ? "" : ": " + entry.figures()));
             }
-            if (target.url() != null && Replication.hasSlot(monolith, Replication.forward(name))) {
+            if (target.url() != null) {
                 try (Connection service = target.connect()) {
-                    progress(monolith, service, 0);
+                    if (Replication.hasSlot(monolith, Replication.forward(name))) {
+                        out.println("replication to the service (" + Replication.forward(name) + "):");
+                        progress(monolith, service, 0);
+                    }
+                    if (Replication.hasSlot(service, Replication.reverse(name))) {
+                        out.println("replication back to the monolith (" + Replication.reverse(name) + "): lag "
+                                + bytes(Math.max(0, Replication.lagBytes(service, Replication.reverse(name)))));
+                    }
                 }
             }
             next(record).ifPresent(step -> out.println("Next: " + command(step)));

@@ -198,6 +198,43 @@ final class Replication {
         return true;
     }
 
+    /**
+     * Sets every identity sequence of {@code tables} on {@code to} past every value {@code from}
+     * ever issued (its sequence's last value, and the largest id there): logical replication
+     * carries rows, not sequence values, and an id must never be issued twice.
+     */
+    static String advanceSequences(Connection from, Connection to, List<String> tables) throws SQLException {
+        StringBuilder done = new StringBuilder();
+        for (String table : tables) {
+            try (PreparedStatement columns = from.prepareStatement("SELECT a.attname FROM pg_attribute a"
+                    + " WHERE a.attrelid = ?::regclass AND a.attidentity <> '' AND NOT a.attisdropped")) {
+                columns.setString(1, table);
+                try (ResultSet column = columns.executeQuery()) {
+                    while (column.next()) {
+                        String name = column.getString(1);
+                        String sequence = "pg_get_serial_sequence('" + table + "', '" + name + "')";
+                        long issued = Math.max(
+                                Long.parseLong(single(
+                                        from,
+                                        "SELECT coalesce(max(last_value), 0) FROM pg_sequences"
+                                                + " WHERE schemaname || '.' || sequencename = " + sequence)),
+                                Long.parseLong(single(from, "SELECT coalesce(max(" + name + "), 0) FROM " + table)));
+                        long there = Long.parseLong(single(to, "SELECT coalesce(max(" + name + "), 0) FROM " + table));
+                        long value = Math.max(1, Math.max(issued, there));
+                        single(to, "SELECT setval(" + sequence + ", " + value + ", true)");
+                        done.append(done.isEmpty() ? "" : ", ")
+                                .append(table)
+                                .append('.')
+                                .append(name)
+                                .append(" > ")
+                                .append(value);
+                    }
+                }
+            }
+        }
+        return done.toString();
+    }
+
     static long count(Connection db, String table) throws SQLException {
         return Long.parseLong(single(db, "SELECT count(*) FROM " + table));
     }
