@@ -1,6 +1,7 @@
 package dev.microposts;
 
 import dev.microposts.accounts.SigningKeyCommand;
+import dev.microposts.platform.migration.DbExport;
 import dev.microposts.platform.migration.MigrateCommand;
 import dev.microposts.platform.topology.TopologyCommand;
 import dev.microposts.router.RouterCommand;
@@ -15,8 +16,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * MicroPosts: one codebase that runs as a modular monolith or as microservices. Without
  * arguments it runs the service; {@code topology} prints the module graph and exits;
  * {@code rotate-signing-key} stores a new token signing key in the accounts database and exits;
- * {@code router ...} steers a running router through its admin API; {@code migrate <module> plan}
- * prints what extracting a module involves.
+ * {@code router ...} steers a running router through its admin API; {@code migrate <module> <step>}
+ * extracts a module from a live monolith on PostgreSQL (docs/MIGRATION.md); {@code db export}
+ * moves a monolith from its H2 file to PostgreSQL, offline.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -35,6 +37,10 @@ public class MicroPostsApplication {
         if (args.length > 0 && args[0].equals(RouterCommand.NAME)) {
             System.exit(RouterCommand.run(
                     Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals(DbExport.NAME)) {
+            System.exit(
+                    DbExport.run(Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals(MigrateCommand.NAME)) {
             System.exit(MigrateCommand.run(
