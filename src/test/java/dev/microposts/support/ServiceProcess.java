@@ -35,6 +35,16 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = Path.of("target", "processes", name + "-" + port + ".log").toAbsolutePath();
     }
 
+    /** Changes a setting for the next {@link #start} (the port stays the same); null removes it. */
+    public ServiceProcess set(String name, String value) {
+        if (value == null) {
+            environment.remove(name);
+        } else {
+            environment.put(name, value);
+        }
+        return this;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port;
     }

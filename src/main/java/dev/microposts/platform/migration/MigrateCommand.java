@@ -26,9 +26,9 @@ import tools.jackson.databind.JsonNode;
  * {@code java -jar microposts.jar migrate <module> <step> [options]}: extracting a module from a
  * live monolith on PostgreSQL, one step per command. Each step is idempotent and resumable (run it
  * again after it was killed), refuses to run out of order naming the step that may run, and
- * records what it did in the monolith's database ({@link MigrationState}). Steps of this version:
- * {@code plan}, {@code copy}, {@code verify}, {@code start}, {@code switch-writes}, and {@code rollback}
- * and {@code status} at any time.
+ * records what it did in the monolith's database ({@link MigrationState}). Steps: {@code plan},
+ * {@code copy}, {@code verify}, {@code start}, {@code switch-writes}, {@code complete}; and
+ * {@code rollback} and {@code status} at any time.
  *
  * <p>The databases come from the same settings the processes use: the monolith's from
  * {@code MICROPOSTS_DB_URL} (user, password), the module's own from
@@ -43,7 +43,7 @@ public final class MigrateCommand {
 
     static final String USAGE = """
             usage: java -jar microposts.jar migrate <accounts|posts|social|timeline> <step> [options]
-              steps, in order:  plan, copy, verify, start, switch-writes (complete: not in this version)
+              steps, in order:  plan, copy, verify, start, switch-writes, complete
               at any time:      status, rollback
             options (defaults from the environment the processes use):
               --source URL            the monolith's database (MICROPOSTS_DB_URL, _USER, _PASSWORD)
@@ -61,6 +61,8 @@ public final class MigrateCommand {
               --target-conninfo S     how the monolith's server reaches the module's database, for the
                                       replication back after switch-writes (default: from --target)
               --hold D                switch-writes, rollback: the longest the router holds (default 5s)
+              --drop-source           complete: drop the module's tables on the monolith's database
+                                      (default: keep them, renamed <table>_extracted)
             """;
 
     private MigrateCommand() {}
@@ -126,6 +128,10 @@ public final class MigrateCommand {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
+            if (arg.equals("--drop-source")) {
+                options.put("drop-source", "true");
+                continue;
+            }
             if (!arg.startsWith("--") || i + 1 >= args.size()) {
                 throw new IllegalArgumentException("'" + arg + "' is not an option with a value");
             }
@@ -145,7 +151,8 @@ public final class MigrateCommand {
                 "service-url",
                 "router",
                 "target-conninfo",
-                "hold");
+                "hold",
+                "drop-source");
         for (String option : options.keySet()) {
             if (!known.contains(option)) {
                 throw new IllegalArgumentException("--" + option + " is not an option");
@@ -200,14 +207,8 @@ public final class MigrateCommand {
                     case "rollback" -> rollback(monolith, state);
                     case "start" -> start(state);
                     case "switch-writes" -> switchWrites(monolith, state);
-                    default -> {
-                        allow(state, Step.of(step).orElseThrow());
-                        throw new MigrationException(
-                                "'" + step + "' is not in this version: it has plan, copy, verify, start,"
-                                        + " switch-writes, rollback and status; completing the move is done by hand"
-                                        + " (docs/MIGRATION.md)",
-                                2);
-                    }
+                    case "complete" -> complete(monolith, state);
+                    default -> throw new MigrationException("'" + step + "' is not a step", 2);
                 }
             }
         }
@@ -544,6 +545,79 @@ public final class MigrateCommand {
             }
         }
 
+        /**
+         * The end of the move: once no process runs the module on the monolith's database (the
+         * monolith restarted without it), the replication back stops and the module's tables there
+         * are renamed (or dropped with {@code --drop-source}). There is no rollback after it.
+         */
+        private void complete(Connection monolith, MigrationState state) throws SQLException, InterruptedException {
+            MigrationState.Record record = allow(state, Step.COMPLETE);
+            needTarget();
+            if (record.done().filter(done -> done == Step.COMPLETE).isPresent()) {
+                out.println("the migration of " + name + " is complete");
+                return;
+            }
+            List<String> running = new ArrayList<>();
+            try (Statement sql = monolith.createStatement();
+                    java.sql.ResultSet row = sql.executeQuery("SELECT DISTINCT application_name FROM pg_stat_activity"
+                            + " WHERE datname = current_database() AND application_name LIKE 'microposts:%'")) {
+                while (row.next()) {
+                    String modules = row.getString(1).substring("microposts:".length());
+                    if (List.of(modules.split(",")).contains(name)) {
+                        running.add(row.getString(1));
+                    }
+                }
+            }
+            if (!running.isEmpty()) {
+                List<String> rest = new ArrayList<>();
+                for (ModuleId other : ModuleId.BUSINESS) {
+                    if (other != module) {
+                        rest.add(other.id());
+                    }
+                }
+                throw new MigrationException(
+                        "a process still runs " + name + " on the monolith's database (its connections are named "
+                                + String.join(", ", running) + "). Restart the monolith without it first:"
+                                + " MICROPOSTS_MODULES=" + String.join(",", rest) + ", MICROPOSTS_"
+                                + name.toUpperCase(Locale.ROOT) + "_URL=<the service>, and without"
+                                + " MICROPOSTS_EXTRACTING=" + name + " (hold its route groups in the router while it"
+                                + " restarts: java -jar microposts.jar router hold <group>)",
+                        3);
+            }
+            state.begin(Step.COMPLETE);
+            boolean drop = options.containsKey("drop-source");
+            try (Connection service = target.connect()) {
+                String reverse = Replication.reverse(name);
+                if (Replication.subscribed(monolith, reverse) && !Replication.catchUp(service, reverse, 10_000)) {
+                    throw new MigrationException("the monolith's database did not catch up with the service's in 10 s;"
+                            + " nothing was changed: run it again");
+                }
+                Replication.unsubscribe(monolith, reverse);
+                Replication.dropSlot(service, reverse);
+                Replication.unpublish(service, Replication.publication(name));
+                Replication.unpublish(monolith, Replication.publication(name));
+                try (Statement sql = monolith.createStatement()) {
+                    List<String> owned = new ArrayList<>(tables);
+                    owned.add("flyway_history_" + name);
+                    for (String table : owned) {
+                        if (Replication.single(monolith, "SELECT to_regclass('" + table + "')") == null) {
+                            continue;
+                        }
+                        sql.execute(
+                                drop
+                                        ? "DROP TABLE " + table
+                                        : "ALTER TABLE " + table + " RENAME TO " + table + "_extracted");
+                    }
+                }
+            }
+            String figures = drop
+                    ? "the module's tables dropped on the monolith's database"
+                    : "the module's tables kept on the monolith's database as <table>_extracted";
+            state.end(Step.COMPLETE, Optional.of(Step.COMPLETE), "done", figures);
+            out.println("complete: replication back stopped; " + figures + ". " + name + " lives in its own process"
+                    + " and database now.");
+        }
+
         /** After switch-writes: the writes back on the monolith, the service a replica again. */
         private void rollbackSwitch(Connection monolith, MigrationState state)
                 throws SQLException, InterruptedException {
@@ -689,6 +763,10 @@ public final class MigrateCommand {
             if (at.isEmpty() || at.get() == Step.PLAN) {
                 out.println("nothing to roll back: no data has moved");
                 return;
+            }
+            if (at.get() == Step.COMPLETE) {
+                throw new MigrationException("the migration of " + name + " is complete: its replication back to"
+                        + " the monolith is gone, and there is no way back by this command");
             }
             if (at.get() == Step.START) {
                 rollbackStart(state);

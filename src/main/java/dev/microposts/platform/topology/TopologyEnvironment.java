@@ -36,6 +36,11 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
                     "MICROPOSTS_DATA_DIR (" + directory + ") cannot be created: " + ex.getMessage());
         }
         settings.putAll(DatabaseChoice.settings(properties, local, directory));
+        if (String.valueOf(settings.get("spring.datasource.url")).startsWith("jdbc:postgresql:")) {
+            // each connection says which modules its process runs (pg_stat_activity.application_name):
+            // `migrate <module> complete` checks with it that no process runs the module on this database
+            settings.put("spring.datasource.hikari.data-source-properties.ApplicationName", connectionName(local));
+        }
         if (!environment.containsProperty("spring.datasource.hikari.maximum-pool-size")) {
             settings.put(
                     "spring.datasource.hikari.maximum-pool-size",
@@ -65,6 +70,11 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
         return local.containsAll(ModuleId.BUSINESS)
                 ? "microposts"
                 : "microposts-" + ModuleId.ids(local).replace(',', '-');
+    }
+
+    /** The name of a process's database connections: {@code microposts:} and the modules it runs. */
+    public static String connectionName(Set<ModuleId> local) {
+        return "microposts:" + ModuleId.ids(local);
     }
 
     /** A topology or setting that cannot start; its message names what to set. */

@@ -34,7 +34,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * The write switch of {@code posts} out of a running monolith, with real processes (the monolith
  * on PostgreSQL, the extracted posts process on a PostgreSQL server of its own, the router with its
  * admin API, a Kafka broker) under concurrent writes through the router: plan, copy, verify,
- * start, switch-writes, rollback, switch-writes again. Every write acknowledged is on both
+ * start, switch-writes, rollback, switch-writes again, complete. Every write acknowledged is on both
  * databases at the end, no id was issued twice, no request failed (a request that waited in the
  * hold is not a failure), and a follower's timeline got every acknowledged micropost exactly once.
  */
@@ -108,7 +108,8 @@ class MigrateSwitchWritesIT {
     }
 
     @Test
-    void writesMoveToTheServiceAndBackAndForthUnderLoadWithNothingLostDuplicatedOrFailed() throws Exception {
+    void writesMoveToTheServiceAndBackAndForthUnderLoadWithNothingLostDuplicatedOrFailedThenComplete()
+            throws Exception {
         Api api = new Api(router.url());
         String alice = api.register("alice");
         String bob = api.register("bob");
@@ -171,6 +172,46 @@ class MigrateSwitchWritesIT {
         // and the service's answers are the ones the monolith had: a read of the collection through the router
         assertThat(api.get("/api/users/" + alice + "/collection?limit=5").status())
                 .isEqualTo(200);
+
+        // complete: refused while the monolith still runs posts on its database
+        Result early = migrate("complete");
+        assertThat(early.status()).isEqualTo(3);
+        assertThat(early.err()).contains("still runs posts", "MICROPOSTS_MODULES=accounts,social,timeline");
+        // the monolith restarted without posts (same port and database; posts is the service now)
+        monolith.terminate(Duration.ofSeconds(30));
+        monolith.set("MICROPOSTS_MODULES", "accounts,social,timeline")
+                .set("MICROPOSTS_POSTS_URL", service.url())
+                .set("MICROPOSTS_EXTRACTING", null)
+                .start();
+        Result complete = migrate("complete");
+        assertThat(complete.status()).as(complete.out() + complete.err()).isZero();
+        assertThat(single(monolithDb, "SELECT to_regclass('posts_microposts_extracted') IS NOT NULL"))
+                .isEqualTo("t");
+        assertThat(single(monolithDb, "SELECT count(*) FROM pg_subscription")).isEqualTo("0");
+        assertThat(single(serviceDb, "SELECT count(*) FROM pg_replication_slots"))
+                .isEqualTo("0");
+        assertThat(migrate("rollback").status()).isEqualTo(1);
+        // and the system works on: a new micropost reaches the follower's timeline through Kafka
+        long last =
+                api.createPost(alice, aliceToken, "after complete").get("id").longValue();
+        assertThat(last)
+                .isGreaterThan(ids.stream().mapToLong(Long::longValue).max().orElseThrow());
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String seen;
+        do {
+            seen = api.get("/api/users/" + bob + "/timeline?limit=5").body();
+            if (seen.contains("after complete")) {
+                break;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < until);
+        assertThat(seen).contains("after complete");
+    }
+
+    private static String single(String url, String query) throws SQLException {
+        try (Connection db = DriverManager.getConnection(url)) {
+            return Replication.single(db, query);
+        }
     }
 
     private void awaitRows(String url, Set<Long> expected) throws Exception {
