@@ -106,6 +106,10 @@
   /** A part of an id made of a name the router gave (group and backend names are plain already). */
   const idPart = (name) => String(name).replace(/[^A-Za-z0-9_-]/g, '_');
 
+  /** An id of its own for an element made from data that may not make one (a field path). */
+  let ids = 0;
+  const uniqueId = (prefix) => prefix + '-' + (++ids);
+
   const main = () => document.getElementById('main');
 
   /** Whether the focus is inside a node: then it is not rebuilt under the person's hands. */
@@ -292,7 +296,7 @@
     const table = el('table', { class: 'backends' },
       el('caption', {}, 'Backends of ' + name + ': weights now, traffic over the last 10 seconds'),
       el('thead', {}, el('tr', {},
-        ['Backend', 'URL', 'Weight', 'Share', 'Requests', 'Error rate', 'p99 latency']
+        ['Backend', 'URL', 'Weight', 'Share', 'Requests/s', 'Error rate', 'p99 latency']
           .map((text) => el('th', { scope: 'col' }, text)))),
       backends);
     const legend = el('ul', { class: 'legend', 'aria-label': 'Chart colours' });
@@ -460,7 +464,8 @@
       for (const fraction of [0, 0.5, 1]) {
         const value = max * fraction;
         parts.push(svg('line', { class: 'grid', x1: left, x2: width - right, y1: y(value), y2: y(value) }));
-        parts.push(svg('text', { class: 'axis', x: left - 4, y: y(value) + 4, 'text-anchor': 'end' }, format(value)));
+        parts.push(svg('text', { class: 'axis', x: left - 4, y: y(value) + 4, 'text-anchor': 'end' },
+          value === 0 ? '0' : format(value)));
       }
       parts.push(svg('text', { class: 'axis', x: left, y: height - 6 }, '\u2212' + length + ' s'));
       parts.push(svg('text', { class: 'axis', x: width - right, y: height - 6, 'text-anchor': 'end' }, 'now'));
@@ -792,7 +797,7 @@
       if (!field.examples.length) {
         return [el('p', { class: 'hint' }, 'No example kept.')];
       }
-      const id = 'ex-' + idPart(group) + '-' + idPart(field.path);
+      const id = uniqueId('example-' + idPart(group));
       const choice = el('select', { id });
       const newestFirst = field.examples.map((example, index) => ({ example, index })).reverse();
       newestFirst.forEach(({ example, index }, order) => {

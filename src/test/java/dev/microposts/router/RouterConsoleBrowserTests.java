@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -76,6 +77,12 @@ class RouterConsoleBrowserTests {
     @BeforeEach
     void postsGoToPrimary() throws Exception {
         candidate.value = "same";
+        JsonNode shift = admin.expect(200, "GET", "/admin/routes/posts", null).path("shift");
+        if (shift.isObject()
+                && List.of("RUNNING", "PAUSED").contains(shift.path("state").asString())) {
+            admin.expect(200, "POST", "/admin/routes/posts/shift/rollback", null);
+        }
+        admin.expect(200, "DELETE", "/admin/routes/posts/hold", null);
         admin.expect(200, "PUT", "/admin/routes/posts", """
                 {"backends":[{"name":"primary","url":"%s","weight":100},{"name":"candidate","url":"%s","weight":0}],
                  "sticky":false,"shadow":""}""".formatted(primary.url(), candidate.url()));
@@ -156,17 +163,20 @@ class RouterConsoleBrowserTests {
                 .isZero();
 
         // the traffic the console charts: whole seconds, per backend, from the router's measurements
+        // (of social, which the other test leaves alone: a backend that has had none shows zeros)
+        admin.expect(200, "PUT", "/admin/routes/social", """
+                {"backends":[{"name":"primary","url":"%s","weight":100},{"name":"idle","url":"%s","weight":0}]}""".formatted(primary.url(), candidate.url()));
         for (int i = 0; i < 30; i++) {
-            assertThat(get(publicUrl + "/api/users/t" + i + "/collection", Map.of())
+            assertThat(get(publicUrl + "/api/users/t" + i + "/followers", Map.of())
                             .statusCode())
                     .isEqualTo(200);
         }
         Thread.sleep(1100);
         JsonNode traffic = admin.expect(200, "GET", "/admin/traffic", null);
         assertThat(traffic.path("windowSeconds").asInt()).isEqualTo(10);
-        JsonNode posts = group(traffic, "posts");
-        assertThat(posts.path("backends").size()).isEqualTo(2);
-        JsonNode onPrimary = posts.path("backends").get(0);
+        JsonNode social = group(traffic, "social");
+        assertThat(social.path("backends").size()).isEqualTo(2);
+        JsonNode onPrimary = social.path("backends").get(0);
         assertThat(onPrimary.path("name").asString()).isEqualTo("primary");
         assertThat(onPrimary.path("weight").asInt()).isEqualTo(100);
         assertThat(onPrimary.path("window").path("requests").asLong()).isGreaterThanOrEqualTo(30);
@@ -178,7 +188,8 @@ class RouterConsoleBrowserTests {
             inSeries += second.path("requests").asLong();
         }
         assertThat(inSeries).isGreaterThanOrEqualTo(30);
-        JsonNode onCandidate = posts.path("backends").get(1);
+        JsonNode onCandidate = social.path("backends").get(1);
+        assertThat(onCandidate.path("name").asString()).isEqualTo("idle");
         assertThat(onCandidate.path("window").path("requests").asLong()).isZero();
         assertThat(onCandidate.path("window").path("p99Millis").isNull()).isTrue();
         assertThat(onCandidate.path("window").path("errorRate").isNull()).isTrue();
@@ -196,6 +207,7 @@ class RouterConsoleBrowserTests {
         JsonNode docs = JSON.readTree(get(adminUrl + AdminPort.OPENAPI, Map.of("Authorization", "Bearer " + TOKEN))
                 .body());
         assertThat(docs.path("paths").has("/admin/traffic")).isTrue();
+        assertThat(docs.path("paths").has("/admin/console")).isFalse();
     }
 
     @Test
@@ -324,6 +336,19 @@ class RouterConsoleBrowserTests {
                     .isEmpty());
             scrollTo(browser, "#group-posts .shadow");
             browser.screenshot("console-shadow");
+            // a field's examples fold away, with the keyboard too, and stay as left across refreshes
+            WebElement backendField = browser.find("#group-posts .shadow-field[data-path='body.backend'] summary");
+            backendField.sendKeys(Keys.ENTER);
+            Thread.sleep(2500);
+            assertThat(browser.find("#group-posts .shadow-field[data-path='body.backend'] details")
+                            .getAttribute("open"))
+                    .isNull();
+            assertThat(browser.find("#group-posts .shadow-field[data-path='body.value'] details")
+                            .getAttribute("open"))
+                    .isNotNull();
+            // the whole group: the weight change and the difference the test made
+            browser.script("document.activeElement.blur()");
+            browser.screenshot("console-posts", browser.find("#group-posts"));
 
             // hold: Escape cancels the question and gives the focus back; confirmed, the group is held
             browser.find("#posts-hold").click();
@@ -414,9 +439,14 @@ class RouterConsoleBrowserTests {
         return !rate.isEmpty() && !rate.equals("–") && !rate.equals("0.0/s");
     }
 
+    /** The text of the first element the selector finds; empty when none, or when it was just replaced. */
     private static String text(WebDriver driver, String css) {
-        List<WebElement> found = driver.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        try {
+            List<WebElement> found = driver.findElements(By.cssSelector(css));
+            return found.isEmpty() ? "" : found.get(0).getText();
+        } catch (StaleElementReferenceException replaced) {
+            return "";
+        }
     }
 
     private static void scrollTo(Browser browser, String css) {
