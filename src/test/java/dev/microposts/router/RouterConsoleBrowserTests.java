@@ -174,6 +174,9 @@ class RouterConsoleBrowserTests {
         Thread.sleep(1100);
         JsonNode traffic = admin.expect(200, "GET", "/admin/traffic", null);
         assertThat(traffic.path("windowSeconds").asInt()).isEqualTo(10);
+        // times as ISO-8601: the end of the last whole second, not later than now, not much earlier
+        java.time.Instant at = java.time.Instant.parse(traffic.path("at").asString());
+        assertThat(at).isBetween(java.time.Instant.now().minusSeconds(5), java.time.Instant.now());
         JsonNode social = group(traffic, "social");
         assertThat(social.path("backends").size()).isEqualTo(2);
         JsonNode onPrimary = social.path("backends").get(0);
