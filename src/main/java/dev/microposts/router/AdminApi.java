@@ -70,6 +70,51 @@ class AdminApi {
 
     record Released(String group, boolean released) {}
 
+    /**
+     * The live traffic of every backend of every group.
+     *
+     * @param at the end of the last whole second shown
+     * @param windowSeconds the seconds each backend's {@code window} spans
+     * @param groups every group of the table, its backends in the table's order
+     */
+    record TrafficView(Instant at, int windowSeconds, List<GroupTraffic> groups) {}
+
+    record GroupTraffic(String name, List<BackendTraffic> backends) {}
+
+    /**
+     * One backend's traffic: its last {@code windowSeconds} together, and second by second.
+     *
+     * @param weight its weight in the table now
+     */
+    record BackendTraffic(String name, int weight, TrafficFigures window, List<TrafficFigures> series) {}
+
+    /**
+     * Requests of some whole seconds.
+     *
+     * @param from the start of the first second
+     * @param seconds how many seconds
+     * @param requests requests sent to the backend
+     * @param errors of which 5xx answers and connections that failed
+     * @param rate requests per second
+     * @param errorRate errors over requests, null without requests
+     * @param p99Millis the 99th percentile latency of the answered requests (time to the backend's
+     *     response headers), within 2.5%; null when none was answered
+     */
+    record TrafficFigures(
+            Instant from, int seconds, long requests, long errors, double rate, Double errorRate, Double p99Millis) {
+
+        static TrafficFigures of(Traffic.Figures figures) {
+            return new TrafficFigures(
+                    Instant.ofEpochSecond(figures.second()),
+                    figures.seconds(),
+                    figures.requests(),
+                    figures.errors(),
+                    figures.rate(),
+                    figures.errorRate(),
+                    figures.p99());
+        }
+    }
+
     @GetMapping("/routes")
     @Operation(summary = "The route table: every group's backends, weights, hold and shift")
     ResponseEntity<TableView> table() {
@@ -262,6 +307,35 @@ class AdminApi {
     Shifts.View rollback(@PathVariable String group, HttpServletRequest request) {
         plane.existing(group);
         return plane.shifts().rollback(group, "rolled back by " + actor(request));
+    }
+
+    @GetMapping("/traffic")
+    @Operation(
+            summary = "Every backend's live traffic: requests per second, error rate and p99, second by second",
+            description = "From the router's own measurements of each request. Whole seconds only (the one going on"
+                    + " is not shown); 'window' sums the last windowSeconds (10), 'series' gives each of the last"
+                    + " 'seconds' (1..60, default 60), oldest first.")
+    TrafficView traffic(@RequestParam(defaultValue = "60") int seconds) {
+        if (seconds < 1 || seconds > Traffic.HISTORY) {
+            throw new InvalidInput("seconds", "must be between 1 and " + Traffic.HISTORY);
+        }
+        Traffic traffic = plane.metrics().traffic();
+        RouteTable.Snapshot snapshot = plane.table().snapshot();
+        List<GroupTraffic> groups = new ArrayList<>();
+        for (RouteGroup group : snapshot.groups().values()) {
+            List<BackendTraffic> backends = new ArrayList<>();
+            for (Backend backend : group.backends()) {
+                backends.add(new BackendTraffic(
+                        backend.name(),
+                        backend.weight(),
+                        TrafficFigures.of(traffic.summary(group.name(), backend.name(), Traffic.WINDOW)),
+                        traffic.series(group.name(), backend.name(), seconds).stream()
+                                .map(TrafficFigures::of)
+                                .toList()));
+            }
+            groups.add(new GroupTraffic(group.name(), backends));
+        }
+        return new TrafficView(Instant.ofEpochSecond(traffic.lastSecond() + 1), Traffic.WINDOW, groups);
     }
 
     @GetMapping("/audit")

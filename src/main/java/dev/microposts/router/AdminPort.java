@@ -14,7 +14,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Keeps the admin API and the public API apart: the admin port serves the admin API (and its
  * OpenAPI document) only, and only to a caller with the admin credential; the public port never
- * serves the admin API. Without a credential configured there is no admin port at all.
+ * serves the admin API. Without a credential configured there is no admin port at all. The one
+ * exception to the credential is the console's page and assets ({@link AdminConsole}): static
+ * files without data, which ask for the credential and send it with every call they make.
  */
 final class AdminPort extends OncePerRequestFilter {
 
@@ -38,6 +40,10 @@ final class AdminPort extends OncePerRequestFilter {
                 Problem.of(HttpStatus.NOT_FOUND, "No such resource.", List.of()).writeTo(response);
                 return;
             }
+            chain.doFilter(request, response);
+            return;
+        }
+        if (AdminConsole.serves(request.getMethod(), path)) {
             chain.doFilter(request, response);
             return;
         }

@@ -149,6 +149,53 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a PNG of one element, the whole of it even where it is taller than the window, to
+     * {@code target/browser-screenshots/<name>.png} (Chromium's own capture beyond the window:
+     * WebDriver's element screenshot stops at the window's edge).
+     */
+    public Path screenshot(String name, WebElement element) {
+        // the window made as tall as the page first, so that nothing scrolls and the element is
+        // measured in the layout that is captured
+        Map<String, Double> page = measure("return {width: innerWidth, height: document.documentElement.scrollHeight}");
+        driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
+                Map.of(
+                        "width",
+                        page.get("width").intValue(),
+                        "height",
+                        page.get("height").intValue(),
+                        "deviceScaleFactor",
+                        1,
+                        "mobile",
+                        false));
+        try {
+            Map<String, Object> clip = new java.util.HashMap<>(measure(
+                    "const r = arguments[0].getBoundingClientRect();"
+                            + " return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}",
+                    element));
+            clip.put("scale", 1);
+            Map<String, Object> shot = driver.executeCdpCommand(
+                    "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+            return file;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    /** The numbers a script returns, by name. */
+    private Map<String, Double> measure(String script, Object... arguments) {
+        Map<String, Double> numbers = new java.util.LinkedHashMap<>();
+        ((Map<?, ?>) script(script, arguments))
+                .forEach((key, value) -> numbers.put((String) key, ((Number) value).doubleValue()));
+        return numbers;
+    }
+
     /** The console messages since the last call: errors, Content-Security-Policy violations. */
     public List<String> consoleMessages() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
