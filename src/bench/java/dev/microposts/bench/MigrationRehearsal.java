@@ -1,0 +1,553 @@
+package dev.microposts.bench;
+
+import dev.microposts.contract.Api;
+import dev.microposts.platform.migration.MigrateCommand;
+import dev.microposts.support.EmbeddedPostgres;
+import dev.microposts.support.ServiceProcess;
+import dev.microposts.support.Topologies;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The migration rehearsed under load: the monolith on PostgreSQL behind the router, an open-loop
+ * load of reads and writes from several users with a ledger of every acknowledged write, and
+ * {@code posts}, then {@code social}, extracted through every step: plan, copy, verify, start, the
+ * reads moved to 50% and rolled back, moved to 100%, switch-writes, a rollback after it
+ * ({@code posts}) and forward again, and complete (the monolith restarted without the module; the
+ * load pauses across that restart, which a single monolith process cannot hide in a hold). At the
+ * end it checks and prints: failed requests, acknowledged writes missing on the final databases,
+ * ids issued twice, timelines missing an acknowledged micropost of a followee, shadow differences
+ * after noise cancelling, the longest hold, each rollback's time, and the replication lag peaks.
+ *
+ * <p>{@code MigrationRehearsal [--rate REQUESTS_PER_SECOND] [--phase SECONDS]}
+ */
+public final class MigrationRehearsal {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN_TOKEN = "rehearsal-admin-token-0123456789abcdef012345";
+    private static final Pattern HOLD = Pattern.compile("hold (\\d+\\.\\d+) s");
+
+    /** What the rehearsal measured. */
+    public record Report(
+            long requests,
+            long failed,
+            List<String> failures,
+            long acknowledgedWrites,
+            long missingWrites,
+            long idsIssuedTwice,
+            long timelineMisses,
+            long shadowDifferences,
+            double longestHoldSeconds,
+            Map<String, Double> rollbackSeconds,
+            Map<String, Long> lagPeakBytes) {
+
+        public String table() {
+            StringBuilder text = new StringBuilder();
+            text.append("| figure | value | target |\n|---|---|---|\n");
+            text.append(row("requests", String.format(Locale.ROOT, "%,d", requests), ""));
+            text.append(row("failed requests", Long.toString(failed), "0"));
+            text.append(row("acknowledged writes", String.format(Locale.ROOT, "%,d", acknowledgedWrites), ""));
+            text.append(row("acknowledged writes missing on the final databases", Long.toString(missingWrites), "0"));
+            text.append(row("ids issued twice", Long.toString(idsIssuedTwice), "0"));
+            text.append(row("timelines missing an acknowledged micropost of a followee", Long.toString(timelineMisses), "0"));
+            text.append(row("shadow differences after noise cancelling", Long.toString(shadowDifferences), "0"));
+            text.append(row("longest hold", String.format(Locale.ROOT, "%.3f s", longestHoldSeconds), "< 2 s"));
+            rollbackSeconds.forEach((what, seconds) ->
+                    text.append(row("rollback " + what, String.format(Locale.ROOT, "%.3f s", seconds), "< 1 s")));
+            lagPeakBytes.forEach((what, bytes) ->
+                    text.append(row("replication lag peak, " + what, String.format(Locale.ROOT, "%,d B", bytes), "")));
+            return text.toString();
+        }
+
+        private static String row(String figure, String value, String target) {
+            return "| " + figure + " | " + value + " | " + target + " |\n";
+        }
+    }
+
+    private final int rate;
+    private final Duration phase;
+    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final Map<String, Double> rollbacks = new LinkedHashMap<>();
+    private final Map<String, Long> lagPeaks = new ConcurrentHashMap<>();
+    private double longestHold;
+    private long shadowDifferences;
+
+    public MigrationRehearsal(int rate, Duration phase) {
+        this.rate = rate;
+        this.phase = phase;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = 40;
+        Duration phase = Duration.ofSeconds(5);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                case "--phase" -> phase = Duration.ofSeconds(Long.parseLong(args[i + 1]));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        System.out.println("machine: " + Machine.describe());
+        Report report = new MigrationRehearsal(rate, phase).run();
+        System.out.println(report.table());
+        boolean ok = report.failed() == 0
+                && report.missingWrites() == 0
+                && report.idsIssuedTwice() == 0
+                && report.timelineMisses() == 0
+                && report.shadowDifferences() == 0;
+        System.exit(ok ? 0 : 1);
+    }
+
+    public Report run() throws Exception {
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
+        kafka.afterPropertiesSet();
+        try {
+            return rehearse(kafka);
+        } finally {
+            for (ServiceProcess process : processes) {
+                try {
+                    process.terminate(Duration.ofSeconds(20));
+                } catch (RuntimeException ex) {
+                    // already gone
+                }
+            }
+            kafka.destroy();
+        }
+    }
+
+    private Report rehearse(EmbeddedKafkaKraftBroker kafka) throws Exception {
+        EmbeddedPostgres.Server monolithServer = EmbeddedPostgres.logicalServer();
+        EmbeddedPostgres.Server servicesServer = EmbeddedPostgres.logicalServer();
+        String monolithDb = monolithServer.newDatabase();
+        Map<String, String> serviceDbs = Map.of("posts", servicesServer.newDatabase(), "social", servicesServer.newDatabase());
+        String internal = Topologies.internalToken();
+        String data = "target/rehearsal/" + UUID.randomUUID();
+
+        Map<String, String> monolithEnv = new LinkedHashMap<>();
+        monolithEnv.put("MICROPOSTS_DB_URL", monolithDb);
+        monolithEnv.put("MICROPOSTS_KAFKA_BOOTSTRAP", kafka.getBrokersAsString());
+        monolithEnv.put("MICROPOSTS_EXTRACTING", "posts,social");
+        monolithEnv.put("MICROPOSTS_INTERNAL_TOKEN", internal);
+        monolithEnv.put("MICROPOSTS_DATA_DIR", data + "/monolith");
+        ServiceProcess monolith = track(new ServiceProcess("rehearsal-monolith", monolithEnv).start());
+
+        int adminPort = Topologies.freePort();
+        Map<String, String> routerEnv = new LinkedHashMap<>();
+        routerEnv.put("MICROPOSTS_MODULES", "router");
+        for (String module : Topologies.MODULES) {
+            routerEnv.put("MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_URL", monolith.url());
+        }
+        routerEnv.put("MICROPOSTS_ROUTER_ADMIN_TOKEN", ADMIN_TOKEN);
+        routerEnv.put("MICROPOSTS_ROUTER_ADMIN_PORT", Integer.toString(adminPort));
+        routerEnv.put("MICROPOSTS_DATA_DIR", data + "/router");
+        ServiceProcess router = track(new ServiceProcess("rehearsal-router", routerEnv).start());
+        String admin = "http://127.0.0.1:" + adminPort;
+
+        Api api = new Api(router.url());
+        Load load = new Load(api, rate);
+        load.prepare(4, 4);
+        load.start();
+        try {
+            Sampler sampler = new Sampler(monolithDb, serviceDbs);
+            sampler.start();
+            Map<String, ServiceProcess> services = new LinkedHashMap<>();
+            List<String> remaining = new ArrayList<>(List.of("accounts", "posts", "social", "timeline"));
+            for (String module : List.of("posts", "social")) {
+                Map<String, String> serviceEnv = new LinkedHashMap<>();
+                serviceEnv.put("MICROPOSTS_MODULES", module);
+                serviceEnv.put("MICROPOSTS_DB_URL", serviceDbs.get(module));
+                serviceEnv.put("MICROPOSTS_ACCOUNTS_URL", monolith.url());
+                serviceEnv.put("MICROPOSTS_KAFKA_BOOTSTRAP", kafka.getBrokersAsString());
+                serviceEnv.put("MICROPOSTS_INTERNAL_TOKEN", internal);
+                serviceEnv.put("MICROPOSTS_DATA_DIR", data + "/" + module);
+                ServiceProcess service = track(new ServiceProcess("rehearsal-" + module, serviceEnv).start());
+                services.put(module, service);
+                Map<String, String> environment = Map.of(
+                        "MICROPOSTS_DB_URL", monolithDb,
+                        "MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_DB_URL", serviceDbs.get(module),
+                        "MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_URL", service.url(),
+                        "MICROPOSTS_ROUTER_ADMIN_TOKEN", ADMIN_TOKEN,
+                        "MICROPOSTS_ROUTER_ADMIN_PORT", Integer.toString(adminPort));
+                migrate(module, "plan", environment);
+                migrate(module, "copy", environment);
+                pause();
+                migrate(module, "verify", environment);
+                migrate(module, "start", environment);
+                pause();
+                weights(admin, module, 50);
+                pause();
+                if (module.equals("posts")) {
+                    // a rollback with half the reads on the service, then on again
+                    long started = System.nanoTime();
+                    migrate(module, "rollback", environment);
+                    rollbacks.put(module + " at 50% of the reads", (System.nanoTime() - started) / 1e9);
+                    migrate(module, "start", environment);
+                    pause();
+                }
+                weights(admin, module, 100);
+                pause();
+                shadowDifferences += shadowDifferences(admin, module);
+                hold(migrate(module, "switch-writes", environment));
+                pause();
+                if (module.equals("posts")) {
+                    String back = migrate(module, "rollback", environment);
+                    hold(back);
+                    rollbacks.put(module + " after switch-writes (its hold)", holdOf(back));
+                    pause();
+                    hold(migrate(module, "switch-writes", environment));
+                    pause();
+                }
+                // complete: the monolith restarted without the module (the load pauses: one process)
+                load.pause();
+                remaining.remove(module);
+                monolith.terminate(Duration.ofSeconds(30));
+                monolith.set("MICROPOSTS_MODULES", String.join(",", remaining))
+                        .set("MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_URL", service.url())
+                        .set("MICROPOSTS_EXTRACTING", remaining.contains("social") ? "social" : null)
+                        .start();
+                migrate(module, "complete", environment);
+                load.resume();
+                pause();
+            }
+            load.stop();
+            sampler.stop();
+            // settle, then count
+            Thread.sleep(3_000);
+            Set<Long> posts = ids(serviceDbs.get("posts"), "SELECT id FROM posts_microposts");
+            Set<String> follows = strings(serviceDbs.get("social"), "SELECT follower || '>' || followee FROM social_follows");
+            long missing = load.posts.stream().filter(id -> !posts.contains(id)).count()
+                    + load.follows.stream().filter(pair -> !follows.contains(pair)).count();
+            long twice = load.posts.size() - new HashSet<>(load.posts).size();
+            long timelineMisses = timelineMisses(monolithDb, load, Duration.ofSeconds(30));
+            return new Report(
+                    load.requests.get(),
+                    load.failures.size(),
+                    List.copyOf(load.failures),
+                    load.posts.size() + load.follows.size(),
+                    missing,
+                    twice,
+                    timelineMisses,
+                    shadowDifferences,
+                    longestHold,
+                    rollbacks,
+                    new LinkedHashMap<>(lagPeaks));
+        } finally {
+            load.stop();
+        }
+    }
+
+    private void pause() throws InterruptedException {
+        Thread.sleep(phase.toMillis());
+    }
+
+    private void hold(String output) {
+        longestHold = Math.max(longestHold, holdOf(output));
+    }
+
+    private static double holdOf(String output) {
+        Matcher matcher = HOLD.matcher(output);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    private ServiceProcess track(ServiceProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    private static String migrate(String module, String step, Map<String, String> environment) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = MigrateCommand.run(
+                List.of(module, step),
+                environment,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        System.out.println("migrate " + module + " " + step + ": "
+                + printed.lines().reduce((a, b) -> b).orElse("") + err.toString(StandardCharsets.UTF_8));
+        if (status != 0) {
+            throw new IllegalStateException("migrate " + module + " " + step + " exited " + status + ": " + printed
+                    + err.toString(StandardCharsets.UTF_8));
+        }
+        return printed;
+    }
+
+    /** The reads of the group: {@code service} at {@code percent}, the monolith's backend the rest. */
+    private static void weights(String admin, String group, int percent) throws Exception {
+        admin(admin, "POST", "/admin/routes/" + group + "/weights",
+                "{\"primary\":" + (100 - percent) + ",\"service\":" + percent + "}");
+    }
+
+    private static long shadowDifferences(String admin, String group) throws Exception {
+        JsonNode report = JSON.readTree(admin(admin, "GET", "/admin/routes/" + group + "/shadow", null));
+        long differences = 0;
+        for (JsonNode field : report.path("fields")) {
+            if (field.path("difference").asBoolean()) {
+                differences++;
+                System.out.println("shadow difference in " + group + ": " + field.path("path").asString());
+            }
+        }
+        return differences;
+    }
+
+    private static String admin(String admin, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(admin + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    private static long timelineMisses(String monolithDb, Load load, Duration settle) throws Exception {
+        long deadline = System.nanoTime() + settle.toNanos();
+        long misses;
+        do {
+            Set<String> entries = strings(monolithDb, "SELECT owner || '>' || post_id FROM timeline_entries");
+            misses = 0;
+            for (String follower : load.followers) {
+                for (Map.Entry<Long, String> post : load.authorOf.entrySet()) {
+                    if (!entries.contains(follower + ">" + post.getKey())) {
+                        misses++;
+                    }
+                }
+            }
+            if (misses == 0) {
+                return 0;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return misses;
+    }
+
+    private static Set<Long> ids(String url, String query) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        for (String value : strings(url, query)) {
+            ids.add(Long.parseLong(value));
+        }
+        return ids;
+    }
+
+    private static Set<String> strings(String url, String query) throws SQLException {
+        Set<String> values = new HashSet<>();
+        try (Connection db = DriverManager.getConnection(url);
+                Statement sql = db.createStatement();
+                ResultSet row = sql.executeQuery(query)) {
+            while (row.next()) {
+                values.add(row.getString(1));
+            }
+        }
+        return values;
+    }
+
+    /** The replication lag of every slot of the migration, sampled every 200 ms; the peak of each. */
+    private final class Sampler {
+        private final List<String> databases = new ArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread = new Thread(this::sample, "lag-sampler");
+
+        Sampler(String monolithDb, Map<String, String> serviceDbs) {
+            databases.add(monolithDb);
+            databases.addAll(serviceDbs.values());
+        }
+
+        void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+
+        private void sample() {
+            while (running.get()) {
+                for (String url : databases) {
+                    try (Connection db = DriverManager.getConnection(url);
+                            Statement sql = db.createStatement();
+                            ResultSet row = sql.executeQuery("SELECT slot_name,"
+                                    + " pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots"
+                                    + " WHERE database = current_database() AND slot_name LIKE 'microposts_%'")) {
+                        while (row.next()) {
+                            lagPeaks.merge(row.getString(1), Math.max(0, row.getLong(2)), Math::max);
+                        }
+                    } catch (SQLException ex) {
+                        // a database being restarted or a slot being dropped: next sample
+                    }
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ex) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * An open-loop load: requests started at a fixed rate whatever the answers take, from several
+     * users: authors post, followers read their timelines, new users follow the authors, anyone
+     * reads a collection. Every acknowledged write goes in a ledger.
+     */
+    private static final class Load {
+        final Api api;
+        final int rate;
+        final List<String> authors = new ArrayList<>();
+        final Map<String, String> tokens = new ConcurrentHashMap<>();
+        final List<String> followers = new ArrayList<>();
+        final ConcurrentLinkedQueue<Long> posts = new ConcurrentLinkedQueue<>();
+        final Map<Long, String> authorOf = new ConcurrentHashMap<>();
+        final ConcurrentLinkedQueue<String> follows = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final AtomicInteger requests = new AtomicInteger();
+        final AtomicInteger sequence = new AtomicInteger();
+        private final AtomicBoolean paused = new AtomicBoolean();
+        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        private final ExecutorService workers = Executors.newFixedThreadPool(64);
+
+        Load(Api api, int rate) {
+            this.api = api;
+            this.rate = rate;
+        }
+
+        void prepare(int authorCount, int followerCount) {
+            for (int i = 0; i < authorCount; i++) {
+                String author = api.register("author");
+                authors.add(author);
+                tokens.put(author, api.token(author));
+            }
+            for (int i = 0; i < followerCount; i++) {
+                String follower = api.register("reader");
+                String token = api.token(follower);
+                tokens.put(follower, token);
+                for (String author : authors) {
+                    Api.Response followed = api.post("/api/users/" + follower + "/following", token, Api.json("username", author));
+                    if (followed.status() != 201) {
+                        throw new IllegalStateException("follow failed: " + followed);
+                    }
+                    follows.add(follower + ">" + author);
+                }
+                followers.add(follower);
+            }
+        }
+
+        void start() {
+            long period = 1_000_000 / rate;
+            ticker.scheduleAtFixedRate(
+                    () -> {
+                        if (!paused.get()) {
+                            workers.execute(this::one);
+                        }
+                    },
+                    0,
+                    period,
+                    TimeUnit.MICROSECONDS);
+        }
+
+        void pause() throws InterruptedException {
+            paused.set(true);
+            Thread.sleep(2_000); // the requests under way finish
+        }
+
+        void resume() {
+            paused.set(false);
+        }
+
+        void stop() throws InterruptedException {
+            ticker.shutdownNow();
+            workers.shutdown();
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        }
+
+        private void one() {
+            int n = sequence.incrementAndGet();
+            requests.incrementAndGet();
+            try {
+                switch (n % 10) {
+                    case 0, 1, 2, 3 -> {
+                        String author = authors.get(n % authors.size());
+                        Api.Response posted = api.post(
+                                "/api/users/" + author + "/collection",
+                                tokens.get(author),
+                                Api.json("text", "rehearsal " + n));
+                        if (posted.status() == 201) {
+                            long id = posted.json().get("id").longValue();
+                            posts.add(id);
+                            authorOf.put(id, author);
+                        } else {
+                            fail("POST collection", posted);
+                        }
+                    }
+                    case 4 -> {
+                        if (n % 30 == 4) {
+                            // a new user follows an author (registration is a slow hash: not every time)
+                            String user = api.register("joiner");
+                            String token = api.token(user);
+                            String author = authors.get(n % authors.size());
+                            Api.Response followed =
+                                    api.post("/api/users/" + user + "/following", token, Api.json("username", author));
+                            if (followed.status() == 201) {
+                                follows.add(user + ">" + author);
+                            } else {
+                                fail("POST following", followed);
+                            }
+                        } else {
+                            read("/api/users/" + authors.get(n % authors.size()) + "/followers");
+                        }
+                    }
+                    case 5, 6, 7 -> read("/api/users/" + followers.get(n % followers.size()) + "/timeline");
+                    default -> read("/api/users/" + authors.get(n % authors.size()) + "/collection");
+                }
+            } catch (RuntimeException ex) {
+                failures.add(ex.toString());
+            }
+        }
+
+        private void read(String path) {
+            Api.Response response = api.get(path);
+            if (response.status() != 200) {
+                fail("GET " + path, response);
+            }
+        }
+
+        private void fail(String what, Api.Response response) {
+            failures.add(what + " " + response.status() + " " + response.body());
+        }
+    }
+}
