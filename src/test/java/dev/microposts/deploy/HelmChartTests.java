@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -424,6 +425,24 @@ class HelmChartTests {
         Rendered rendered = new Rendered(render(valuesFile, everySource()));
         assertThat(rendered.environments()).hasSameSizeAs(rendered.containers());
         assertThat(refusedAtStart(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"monolith.yaml", "microservices.yaml"})
+    void refusesAnEnvValueThatRepeatsAVariableTheChartSetsItself(String valuesFile) {
+        // a key twice in a ConfigMap's data is a duplicate YAML key, and a ConfigMap key the
+        // container's env also sets is ignored: every variable the chart sets, for one process
+        // that has it, is refused in that process's env
+        Map<String, String> processOf = new TreeMap<>();
+        new Rendered(render(valuesFile)).environments().forEach((where, env) -> env.keySet()
+                .forEach(name ->
+                        processOf.putIfAbsent(name, where.substring((RELEASE + "-").length(), where.indexOf('/')))));
+        assertThat(processOf).containsKeys("SERVER_PORT", "MICROPOSTS_DB_URL", "MICROPOSTS_JWT_PRIVATE_KEY");
+        processOf.forEach((name, process) -> assertThatThrownBy(
+                        () -> render(valuesFile, Map.of("processes." + process + ".env." + name, "x")))
+                .as(process + ": " + name)
+                .hasMessageContaining("processes." + process + ".env (or processDefaults.env) sets " + name
+                        + ", which the chart sets itself"));
     }
 
     @Test
