@@ -11,17 +11,24 @@ import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.microposts.platform.topology.ModuleId;
 import dev.microposts.platform.topology.SettingsCheck;
+import dev.microposts.platform.topology.TopologyEnvironment;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -31,16 +38,19 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -48,6 +58,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -58,7 +72,10 @@ import org.yaml.snakeyaml.Yaml;
  * published CRD schemas ({@link CrdSchemas}); and our own rules hold: probes, limits and a non-root
  * security context on every container, Services that select their Deployment, one image tag, a
  * grace period that covers the preStop pause and the server's shutdown, and a topology whose
- * processes, URLs, databases, topics and network policies agree with the code's module graph.
+ * processes, URLs, databases, topics and network policies agree with the code's module graph;
+ * every {@code MICROPOSTS_*} variable a container sets (env, envFrom ConfigMaps and Secrets) is a
+ * setting of the service by its own list ({@link SettingsCheck#unknownVariables}), and each
+ * container's environment passes the service's own checks at start ({@link TopologyEnvironment#check}).
  */
 class HelmChartTests {
 
@@ -314,6 +331,7 @@ class HelmChartTests {
                 assertThat(rendered.crd("Cluster", cluster))
                         .as(name + ": its database cluster")
                         .isNotNull();
+                assertThat(secretRef(deployment, "MICROPOSTS_DB_USER")).isEqualTo(cluster + "-app");
                 assertThat(secretRef(deployment, "MICROPOSTS_DB_PASSWORD")).isEqualTo(cluster + "-app");
             }
             if (kafka && !router) {
@@ -321,6 +339,12 @@ class HelmChartTests {
                 assertThat(bootstrap).as(name).endsWith("-kafka-bootstrap:9092");
                 String cluster = bootstrap.substring(0, bootstrap.indexOf("-kafka-bootstrap"));
                 assertThat(rendered.crd("Kafka", cluster)).isNotNull();
+                // each replica its own consumer: the pod's name
+                assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                                .filter(e -> e.getName().equals("MICROPOSTS_KAFKA_INSTANCE"))
+                                .map(e -> e.getValueFrom().getFieldRef().getFieldPath()))
+                        .as(name + ": MICROPOSTS_KAFKA_INSTANCE")
+                        .containsExactly("metadata.name");
             } else {
                 assertThat(env).doesNotContainKey("MICROPOSTS_KAFKA_BOOTSTRAP");
             }
@@ -381,21 +405,143 @@ class HelmChartTests {
     @ParameterizedTest
     @MethodSource("valuesFiles")
     void setsOnlySettingsTheServiceKnows(String valuesFile) {
-        Set<String> known = SettingsCheck.knownSettings().stream()
-                .map(SettingsCheck::variable)
-                .collect(Collectors.toSet());
-        Rendered rendered =
-                new Rendered(render(valuesFile, Map.of("processDefaults.env.MICROPOSTS_DB_POOL_SIZE", "5")));
-        for (Deployment deployment : rendered.deployments()) {
-            Set<String> names = new TreeSet<>(rendered.environment(deployment).keySet());
-            deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                    .map(EnvVar::getName)
-                    .forEach(names::add);
-            assertThat(names).contains("MICROPOSTS_DB_POOL_SIZE");
-            assertThat(names.stream().filter(n -> n.startsWith("MICROPOSTS_")))
-                    .as(deployment.getMetadata().getName())
-                    .allSatisfy(n -> assertThat(known).contains(n));
-        }
+        // every way the chart sets a variable rendered: its ConfigMaps, the env of its containers,
+        // the Secret it makes when asked to, and a setting passed through processDefaults.env
+        Rendered rendered = new Rendered(render(valuesFile, everySource()));
+        Map<String, Set<String>> variables = rendered.variables();
+        assertThat(variables).isNotEmpty();
+        assertThat(variables.values()).allSatisfy(names -> assertThat(names).contains("MICROPOSTS_DB_POOL_SIZE"));
+        assertThat(unknownSettings(rendered))
+                .as("variables the service refuses or ignores (name: the setting nearest to it)")
+                .isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("valuesFiles")
+    void everyProcessPassesTheServicesOwnChecksAtStart(String valuesFile) {
+        // each container's environment as the kubelet gives it, through the same checks the
+        // service runs before it starts: known settings, the URL of every module called elsewhere,
+        // Kafka for events produced elsewhere, the internal token where processes call each other
+        Rendered rendered = new Rendered(render(valuesFile, everySource()));
+        assertThat(rendered.environments()).hasSameSizeAs(rendered.containers());
+        assertThat(refusedAtStart(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"monolith.yaml", "microservices.yaml"})
+    void refusesAnEnvValueThatRepeatsAVariableTheChartSetsItself(String valuesFile) {
+        // a key twice in a ConfigMap's data is a duplicate YAML key, and a ConfigMap key the
+        // container's env also sets is ignored: every variable the chart sets, for one process
+        // that has it, is refused in that process's env
+        Map<String, String> processOf = new TreeMap<>();
+        new Rendered(render(valuesFile)).environments().forEach((where, env) -> env.keySet()
+                .forEach(name ->
+                        processOf.putIfAbsent(name, where.substring((RELEASE + "-").length(), where.indexOf('/')))));
+        assertThat(processOf).containsKeys("SERVER_PORT", "MICROPOSTS_DB_URL", "MICROPOSTS_JWT_PRIVATE_KEY");
+        processOf.forEach((name, process) -> assertThatThrownBy(
+                        () -> render(valuesFile, Map.of("processes." + process + ".env." + name, "x")))
+                .as(process + ": " + name)
+                .hasMessageContaining("processes." + process + ".env (or processDefaults.env) sets " + name
+                        + ", which the chart sets itself"));
+    }
+
+    @Test
+    void theSettingsRulesCatchAMisspeltVariableWhereverItIsSetAndAMissingOne() {
+        // through the chart: a misspelt setting passed to one process
+        Rendered misspelt = new Rendered(
+                render("microservices.yaml", Map.of("processes.timeline.env.MICROPOSTS_KAFKA_SESION_TIMEOUT", "20s")));
+        assertThat(unknownSettings(misspelt))
+                .containsOnlyKeys("microposts-timeline/microposts: MICROPOSTS_KAFKA_SESION_TIMEOUT")
+                .containsValue("MICROPOSTS_KAFKA_SESSION_TIMEOUT");
+        assertThat(refusedAtStart(misspelt))
+                .containsOnlyKeys("microposts-timeline/microposts")
+                .hasEntrySatisfying("microposts-timeline/microposts", m -> assertThat(m)
+                        .startsWith("MICROPOSTS_KAFKA_SESION_TIMEOUT is not a MicroPosts setting; "
+                                + "did you mean MICROPOSTS_KAFKA_SESSION_TIMEOUT?"));
+
+        // every place a variable can come from: env, envFrom a ConfigMap (with a prefix, too) or a
+        // Secret, an init container; a launcher script's variable is no setting in the image
+        Rendered everywhere = new Rendered(objects("""
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: settings}
+                        data: {MICROPOSTS_KAFKA_BOOTSTRAPP: "kafka:9092", MICROPOSTS_MODULES_0: accounts}
+                        ---
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: prefixed}
+                        data: {DB_URL: "jdbc:postgresql://db/app", DB_URI: "jdbc:postgresql://db/app"}
+                        ---
+                        apiVersion: v1
+                        kind: Secret
+                        metadata: {name: secrets}
+                        stringData: {MICROPOSTS_INTERNAL_TOKN: "0123456789abcdef0123456789abcdef"}
+                        ---
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: x}
+                        spec:
+                          selector: {matchLabels: {a: b}}
+                          template:
+                            metadata: {labels: {a: b}}
+                            spec:
+                              initContainers:
+                                - {name: init, image: i, env: [{name: MICROPOSTS_JAVA_OPTS, value: -Xmx1g}]}
+                              containers:
+                                - name: c
+                                  image: i
+                                  envFrom:
+                                    - configMapRef: {name: settings}
+                                    - {prefix: MICROPOSTS_, configMapRef: {name: prefixed}}
+                                    - secretRef: {name: secrets}
+                                  env:
+                                    - {name: MICROPOSTS_DB_POOL_SIZE, value: "5"}
+                                    - name: MICROPOSTS_ROUTER_ADMIN_TOKN
+                                      valueFrom: {secretKeyRef: {name: elsewhere, key: token}}
+                        """));
+        assertThat(unknownSettings(everywhere))
+                .containsOnlyKeys(
+                        "x/init: MICROPOSTS_JAVA_OPTS",
+                        "x/c: MICROPOSTS_KAFKA_BOOTSTRAPP",
+                        "x/c: MICROPOSTS_DB_URI",
+                        "x/c: MICROPOSTS_INTERNAL_TOKN",
+                        "x/c: MICROPOSTS_ROUTER_ADMIN_TOKN")
+                .containsEntry("x/c: MICROPOSTS_KAFKA_BOOTSTRAPP", "MICROPOSTS_KAFKA_BOOTSTRAP")
+                .containsEntry("x/c: MICROPOSTS_ROUTER_ADMIN_TOKN", "MICROPOSTS_ROUTER_ADMIN_TOKEN");
+
+        // a required setting missing: the URL of a module called elsewhere, the internal token
+        Rendered missing = new Rendered(objects("""
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: timeline}
+                        spec:
+                          selector: {matchLabels: {a: b}}
+                          template:
+                            metadata: {labels: {a: b}}
+                            spec:
+                              containers:
+                                - name: c
+                                  image: i
+                                  env: [{name: MICROPOSTS_MODULES, value: timeline}]
+                        ---
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: accounts}
+                        spec:
+                          selector: {matchLabels: {a: c}}
+                          template:
+                            metadata: {labels: {a: c}}
+                            spec:
+                              containers:
+                                - name: c
+                                  image: i
+                                  env: [{name: MICROPOSTS_MODULES, value: accounts}]
+                        """));
+        assertThat(refusedAtStart(missing))
+                .containsOnlyKeys("timeline/c", "accounts/c")
+                .hasEntrySatisfying("timeline/c", m -> assertThat(m).startsWith("MICROPOSTS_ACCOUNTS_URL is not set"))
+                .hasEntrySatisfying(
+                        "accounts/c", m -> assertThat(m).startsWith("MICROPOSTS_INTERNAL_TOKEN is not set"));
     }
 
     @Test
@@ -508,7 +654,11 @@ class HelmChartTests {
         for (Map.Entry<String, String> value : set.entrySet()) {
             template = template.set(value.getKey(), value.getValue());
         }
-        String manifest = template.call();
+        return objects(template.call());
+    }
+
+    /** The objects of a multi-document YAML manifest. */
+    static List<Map<String, Object>> objects(String manifest) {
         List<Map<String, Object>> objects = new ArrayList<>();
         for (Object document : new Yaml().loadAll(manifest)) {
             if (document != null) {
@@ -516,6 +666,55 @@ class HelmChartTests {
             }
         }
         return objects;
+    }
+
+    /**
+     * Values that render every way the chart sets a variable: the Secret made by the chart (envFrom
+     * or secretKeyRef, whichever it uses) and a setting through {@code processDefaults.env}.
+     */
+    static Map<String, String> everySource() {
+        return Map.of(
+                "secrets.create", "true",
+                "secrets.jwtPrivateKey", "key",
+                "secrets.internalToken", "0123456789abcdef0123456789abcdef",
+                "secrets.routerAdminToken", "0123456789abcdef0123456789abcdef",
+                "processDefaults.env.MICROPOSTS_DB_POOL_SIZE", "5");
+    }
+
+    /**
+     * Each {@code MICROPOSTS_*} variable a rendered container sets that is no setting of the service
+     * (as {@code workload/container: NAME}), with the setting nearest to it: the list is the
+     * service's own ({@link SettingsCheck#unknownVariables}), the configuration metadata the build
+     * generates from its {@code @ConfigurationProperties}.
+     */
+    static Map<String, String> unknownSettings(Rendered rendered) {
+        Map<String, String> unknown = new TreeMap<>();
+        rendered.variables().forEach((where, names) -> SettingsCheck.unknownVariables(names)
+                .forEach((name, nearest) -> unknown.put(where + ": " + name, nearest)));
+        return unknown;
+    }
+
+    /**
+     * What the service's checks at start ({@link TopologyEnvironment#check}) refuse in each rendered
+     * container's environment ({@link Rendered#environments}), by {@code workload/container}.
+     */
+    static Map<String, String> refusedAtStart(Rendered rendered) {
+        Map<String, String> refused = new TreeMap<>();
+        rendered.environments().forEach((where, variables) -> {
+            StandardEnvironment environment = new StandardEnvironment();
+            MutablePropertySources sources = environment.getPropertySources();
+            sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+            sources.replace(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new SystemEnvironmentPropertySource(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.copyOf(variables)));
+            try {
+                TopologyEnvironment.check(environment);
+            } catch (RuntimeException ex) {
+                refused.put(where, String.valueOf(ex.getMessage()));
+            }
+        });
+        return refused;
     }
 
     /** The errors of one rendered object: the Kubernetes model's, or its operator's CRD schema's. */
@@ -677,14 +876,121 @@ class HelmChartTests {
             Map<String, String> env = new LinkedHashMap<>();
             for (Container container :
                     deployment.getSpec().getTemplate().getSpec().getContainers()) {
-                container
-                        .getEnvFrom()
-                        .forEach(from -> env.putAll(one(
-                                        io.fabric8.kubernetes.api.model.ConfigMap.class,
-                                        from.getConfigMapRef().getName())
-                                .getData()));
+                container.getEnvFrom().stream()
+                        .filter(from -> from.getConfigMapRef() != null)
+                        .forEach(from -> env.putAll(
+                                one(ConfigMap.class, from.getConfigMapRef().getName())
+                                        .getData()));
             }
             return env;
+        }
+
+        /**
+         * The pod specs of every workload, by name: Deployments, StatefulSets, DaemonSets (a Job
+         * would need the batch model, which the tests do not have: {@link #validate} refuses it).
+         */
+        Map<String, PodSpec> pods() {
+            Map<String, PodSpec> pods = new TreeMap<>();
+            all(Deployment.class)
+                    .forEach(w -> pods.put(
+                            w.getMetadata().getName(), w.getSpec().getTemplate().getSpec()));
+            all(StatefulSet.class)
+                    .forEach(w -> pods.put(
+                            w.getMetadata().getName(), w.getSpec().getTemplate().getSpec()));
+            all(DaemonSet.class)
+                    .forEach(w -> pods.put(
+                            w.getMetadata().getName(), w.getSpec().getTemplate().getSpec()));
+            return pods;
+        }
+
+        /** Every container and init container of every workload, as {@code workload/container}. */
+        Map<String, Container> allContainers() {
+            Map<String, Container> containers = new TreeMap<>();
+            pods().forEach((name, pod) -> Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+                    .forEach(c -> containers.put(name + "/" + c.getName(), c)));
+            return containers;
+        }
+
+        /**
+         * The names of the variables each container sets, by {@code workload/container}: its env,
+         * and the keys (with the prefix) of the ConfigMaps and Secrets of its envFrom. A ConfigMap
+         * must be rendered here; a Secret that is not (made with kubectl) adds no names.
+         */
+        Map<String, Set<String>> variables() {
+            Map<String, Set<String>> variables = new TreeMap<>();
+            environments().forEach((where, env) -> variables.put(where, new TreeSet<>(env.keySet())));
+            return variables;
+        }
+
+        /**
+         * The environment each container starts with, by {@code workload/container}, as the
+         * kubelet makes it: envFrom in order, then env over it. A value from a Secret this chart
+         * does not render is a placeholder as long as a token must be; a pod field is the pod's
+         * name or the field's path.
+         */
+        Map<String, Map<String, String>> environments() {
+            Map<String, Map<String, String>> environments = new TreeMap<>();
+            allContainers().forEach((where, container) -> {
+                Map<String, String> env = new LinkedHashMap<>();
+                for (EnvFromSource from : container.getEnvFrom()) {
+                    String prefix = from.getPrefix() == null ? "" : from.getPrefix();
+                    Map<String, String> values = from.getConfigMapRef() != null
+                            ? configMap(from.getConfigMapRef().getName())
+                            : secret(from.getSecretRef().getName());
+                    values.forEach((key, value) -> env.put(prefix + key, value));
+                }
+                for (EnvVar variable : container.getEnv()) {
+                    env.put(variable.getName(), value(variable, where));
+                }
+                environments.put(where, env);
+            });
+            return environments;
+        }
+
+        private String value(EnvVar variable, String where) {
+            EnvVarSource from = variable.getValueFrom();
+            if (from == null) {
+                return variable.getValue() == null ? "" : variable.getValue();
+            }
+            if (from.getConfigMapKeyRef() != null) {
+                String value = configMap(from.getConfigMapKeyRef().getName())
+                        .get(from.getConfigMapKeyRef().getKey());
+                assertThat(value).as(where + ": " + variable.getName()).isNotNull();
+                return value;
+            }
+            if (from.getSecretKeyRef() != null) {
+                String value = secret(from.getSecretKeyRef().getName())
+                        .get(from.getSecretKeyRef().getKey());
+                return value != null ? value : "placeholder-of-a-secret-value-0123456789abcdef";
+            }
+            if (from.getFieldRef() != null) {
+                String field = from.getFieldRef().getFieldPath();
+                return field.equals("metadata.name") ? where.substring(0, where.indexOf('/')) + "-7d4b9c-x2x4z" : field;
+            }
+            return "";
+        }
+
+        private Map<String, String> configMap(String name) {
+            ConfigMap configMap = one(ConfigMap.class, name);
+            return configMap.getData() == null ? Map.of() : configMap.getData();
+        }
+
+        /** A rendered Secret's values (stringData over data, as the API server merges them), or none. */
+        private Map<String, String> secret(String name) {
+            Map<String, String> values = new LinkedHashMap<>();
+            all(Secret.class).stream()
+                    .filter(s -> s.getMetadata().getName().equals(name))
+                    .forEach(s -> {
+                        if (s.getData() != null) {
+                            s.getData()
+                                    .forEach((k, v) -> values.put(
+                                            k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+                        }
+                        if (s.getStringData() != null) {
+                            values.putAll(s.getStringData());
+                        }
+                    });
+            return values;
         }
 
         /** The modules a Deployment runs (MICROPOSTS_MODULES; the default is every business module). */

@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -62,14 +65,38 @@ public final class SettingsCheck {
         return setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /**
+     * The {@code MICROPOSTS_*} names among {@code names} that name no setting, each with the
+     * setting's variable nearest to it (as the refusal at start names it): what a deployment's
+     * files set can be checked against the service's own list (HelmChartTests). Stricter than the
+     * check at start in one way: the launcher scripts' variables ({@code MICROPOSTS_JAVA_OPTS},
+     * {@code MICROPOSTS_LOCAL_*}) are no settings, since only the scripts under bin/ read them.
+     *
+     * @throws IllegalStateException when there is no configuration metadata on the class path, so
+     * that no check built on this passes for want of a list
+     */
+    public static Map<String, String> unknownVariables(Collection<String> names) {
+        Set<String> variables = variables(knownSettings());
+        if (variables.isEmpty()) {
+            throw new IllegalStateException("no META-INF/spring-configuration-metadata.json with microposts.* "
+                    + "settings on the class path (the configuration processor did not run)");
+        }
+        Map<String, String> unknown = new TreeMap<>();
+        for (String name : names) {
+            if (name.startsWith("MICROPOSTS_") && !isSetting(name, variables)) {
+                unknown.put(name, nearest(name, variables));
+            }
+        }
+        return unknown;
+    }
+
     static void check(ConfigurableEnvironment environment) {
         Set<String> known = knownSettings();
         if (known.isEmpty()) {
             return; // no metadata on the class path (an IDE run without annotation processing): nothing to check
             // against
         }
-        Set<String> variables = new TreeSet<>();
-        known.forEach(name -> variables.add(variable(name)));
+        Set<String> variables = variables(known);
         for (PropertySource<?> source : environment.getPropertySources()) {
             if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
                 continue;
@@ -78,8 +105,7 @@ public final class SettingsCheck {
             for (String name : enumerable.getPropertyNames()) {
                 if (fromEnvironment
                         && name.startsWith("MICROPOSTS_")
-                        && !variables.contains(name)
-                        && !listIndex(name, variables)
+                        && !isSetting(name, variables)
                         && LAUNCHER_PREFIXES.stream().noneMatch(name::startsWith)) {
                     throw unknown(name, nearest(name, variables), variables);
                 }
@@ -88,6 +114,17 @@ public final class SettingsCheck {
                 }
             }
         }
+    }
+
+    private static Set<String> variables(Set<String> known) {
+        Set<String> variables = new TreeSet<>();
+        known.forEach(name -> variables.add(variable(name)));
+        return variables;
+    }
+
+    /** A setting's variable, or an element of a list setting's ({@code MICROPOSTS_MODULES_0}). */
+    private static boolean isSetting(String variable, Set<String> variables) {
+        return variables.contains(variable) || listIndex(variable, variables);
     }
 
     /** {@code microposts.modules[0]} or {@code MICROPOSTS_MODULES_0}: an element of a list setting. */

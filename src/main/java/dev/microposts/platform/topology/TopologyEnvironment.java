@@ -22,8 +22,7 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        SettingsCheck.check(environment);
-        TopologyCheck.check(environment);
+        check(environment);
         MicropostsProperties properties = MicropostsProperties.of(environment);
         Set<ModuleId> local = properties.localModules();
         Map<String, Object> settings = new HashMap<>();
@@ -59,6 +58,20 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
             settings.put("spring.kafka.listener.auto-startup", "false");
         }
         environment.getPropertySources().addFirst(new MapPropertySource("micropostsTopology", settings));
+    }
+
+    /**
+     * The checks at start alone, with nothing changed or created: every {@code MICROPOSTS_*}
+     * variable and {@code microposts.*} property is a setting ({@link SettingsCheck}), and the
+     * topology can work (a URL for each module called elsewhere, Kafka for events produced
+     * elsewhere, the internal token where processes call each other: {@link TopologyCheck}). A
+     * deployment's rendered environment can be checked with it (HelmChartTests).
+     *
+     * @throws TopologyException naming what to set
+     */
+    public static void check(ConfigurableEnvironment environment) {
+        SettingsCheck.check(environment);
+        TopologyCheck.check(environment);
     }
 
     /**
