@@ -81,7 +81,8 @@ public final class MigrationRehearsal {
             text.append(row("acknowledged writes", String.format(Locale.ROOT, "%,d", acknowledgedWrites), ""));
             text.append(row("acknowledged writes missing on the final databases", Long.toString(missingWrites), "0"));
             text.append(row("ids issued twice", Long.toString(idsIssuedTwice), "0"));
-            text.append(row("timelines missing an acknowledged micropost of a followee", Long.toString(timelineMisses), "0"));
+            text.append(row(
+                    "timelines missing an acknowledged micropost of a followee", Long.toString(timelineMisses), "0"));
             text.append(row("shadow differences after noise cancelling", Long.toString(shadowDifferences), "0"));
             text.append(row("longest hold", String.format(Locale.ROOT, "%.3f s", longestHoldSeconds), "< 2 s"));
             rollbackSeconds.forEach((what, seconds) ->
@@ -151,7 +152,8 @@ public final class MigrationRehearsal {
         EmbeddedPostgres.Server monolithServer = EmbeddedPostgres.logicalServer();
         EmbeddedPostgres.Server servicesServer = EmbeddedPostgres.logicalServer();
         String monolithDb = monolithServer.newDatabase();
-        Map<String, String> serviceDbs = Map.of("posts", servicesServer.newDatabase(), "social", servicesServer.newDatabase());
+        Map<String, String> serviceDbs =
+                Map.of("posts", servicesServer.newDatabase(), "social", servicesServer.newDatabase());
         String internal = Topologies.internalToken();
         String data = "target/rehearsal/" + UUID.randomUUID();
 
@@ -171,6 +173,8 @@ public final class MigrationRehearsal {
         }
         routerEnv.put("MICROPOSTS_ROUTER_ADMIN_TOKEN", ADMIN_TOKEN);
         routerEnv.put("MICROPOSTS_ROUTER_ADMIN_PORT", Integer.toString(adminPort));
+        // the candidate reads a replica: copies go after the replication lag (docs/ROUTER.md)
+        routerEnv.put("MICROPOSTS_ROUTER_SHADOW_DELAY", "300ms");
         routerEnv.put("MICROPOSTS_DATA_DIR", data + "/router");
         ServiceProcess router = track(new ServiceProcess("rehearsal-router", routerEnv).start());
         String admin = "http://127.0.0.1:" + adminPort;
@@ -195,11 +199,16 @@ public final class MigrationRehearsal {
                 ServiceProcess service = track(new ServiceProcess("rehearsal-" + module, serviceEnv).start());
                 services.put(module, service);
                 Map<String, String> environment = Map.of(
-                        "MICROPOSTS_DB_URL", monolithDb,
-                        "MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_DB_URL", serviceDbs.get(module),
-                        "MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_URL", service.url(),
-                        "MICROPOSTS_ROUTER_ADMIN_TOKEN", ADMIN_TOKEN,
-                        "MICROPOSTS_ROUTER_ADMIN_PORT", Integer.toString(adminPort));
+                        "MICROPOSTS_DB_URL",
+                        monolithDb,
+                        "MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_DB_URL",
+                        serviceDbs.get(module),
+                        "MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_URL",
+                        service.url(),
+                        "MICROPOSTS_ROUTER_ADMIN_TOKEN",
+                        ADMIN_TOKEN,
+                        "MICROPOSTS_ROUTER_ADMIN_PORT",
+                        Integer.toString(adminPort));
                 migrate(module, "plan", environment);
                 migrate(module, "copy", environment);
                 pause();
@@ -246,9 +255,12 @@ public final class MigrationRehearsal {
             // settle, then count
             Thread.sleep(3_000);
             Set<Long> posts = ids(serviceDbs.get("posts"), "SELECT id FROM posts_microposts");
-            Set<String> follows = strings(serviceDbs.get("social"), "SELECT follower || '>' || followee FROM social_follows");
+            Set<String> follows =
+                    strings(serviceDbs.get("social"), "SELECT follower || '>' || followee FROM social_follows");
             long missing = load.posts.stream().filter(id -> !posts.contains(id)).count()
-                    + load.follows.stream().filter(pair -> !follows.contains(pair)).count();
+                    + load.follows.stream()
+                            .filter(pair -> !follows.contains(pair))
+                            .count();
             long twice = load.posts.size() - new HashSet<>(load.posts).size();
             long timelineMisses = timelineMisses(monolithDb, load, Duration.ofSeconds(30));
             return new Report(
@@ -306,7 +318,10 @@ public final class MigrationRehearsal {
 
     /** The reads of the group: {@code service} at {@code percent}, the monolith's backend the rest. */
     private static void weights(String admin, String group, int percent) throws Exception {
-        admin(admin, "POST", "/admin/routes/" + group + "/weights",
+        admin(
+                admin,
+                "POST",
+                "/admin/routes/" + group + "/weights",
                 "{\"primary\":" + (100 - percent) + ",\"service\":" + percent + "}");
     }
 
@@ -316,7 +331,8 @@ public final class MigrationRehearsal {
         for (JsonNode field : report.path("fields")) {
             if (field.path("difference").asBoolean()) {
                 differences++;
-                System.out.println("shadow difference in " + group + ": " + field.path("path").asString());
+                System.out.println("shadow difference in " + group + ": "
+                        + field.path("path").asString());
             }
         }
         return differences;
@@ -326,8 +342,11 @@ public final class MigrationRehearsal {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(admin + path))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
         }
@@ -457,7 +476,8 @@ public final class MigrationRehearsal {
                 String token = api.token(follower);
                 tokens.put(follower, token);
                 for (String author : authors) {
-                    Api.Response followed = api.post("/api/users/" + follower + "/following", token, Api.json("username", author));
+                    Api.Response followed =
+                            api.post("/api/users/" + follower + "/following", token, Api.json("username", author));
                     if (followed.status() != 201) {
                         throw new IllegalStateException("follow failed: " + followed);
                     }

@@ -55,6 +55,8 @@ public record RouterProperties(
      * @param absoluteThreshold ...and by more than this percentage of the requests compared
      * @param examples examples kept per field path
      * @param timeout how long a shadow copy waits for its answer
+     * @param delay how long after the primary's answer both copies are sent (above the replication
+     * lag of a candidate that reads a replica, so that the lag does not count as a difference)
      */
     public record Shadow(
             @DefaultValue("1000") int queue,
@@ -62,7 +64,8 @@ public record RouterProperties(
             @DefaultValue("20") double relativeThreshold,
             @DefaultValue("0.03") double absoluteThreshold,
             @DefaultValue("20") int examples,
-            @DefaultValue("5s") Duration timeout) {}
+            @DefaultValue("5s") Duration timeout,
+            @DefaultValue("0s") Duration delay) {}
 
     /**
      * @param maxErrorRateIncrease the candidate's error rate (5xx and failed connections) may exceed

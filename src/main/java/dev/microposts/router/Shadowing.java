@@ -113,8 +113,9 @@ final class Shadowing implements AutoCloseable {
         copied.putIfAbsent("X-Forwarded-Host", request.headers().firstHeader(HttpHeaders.HOST));
         copied.putIfAbsent("X-Forwarded-Proto", request.uri().getScheme());
         copied.values().removeIf(java.util.Objects::isNull);
+        long due = System.nanoTime() + settings.delay().toNanos();
         try {
-            senders.execute(() -> compare(group, method, pathAndQuery, copied, primary, candidate, answered));
+            senders.execute(() -> compare(group, method, pathAndQuery, copied, primary, candidate, answered, due));
         } catch (RejectedExecutionException full) {
             count("router.shadow.dropped", group, "reads not shadowed because the shadow queue was full");
         }
@@ -132,8 +133,15 @@ final class Shadowing implements AutoCloseable {
             Map<String, String> headers,
             Backend primary,
             Backend candidate,
-            ShadowResponse answered) {
+            ShadowResponse answered,
+            long due) {
         try {
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                // both copies read the state of a moment after the primary's answer, not before a
+                // replica (the candidate) has caught up with it: replication lag is not a difference
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
             ShadowResponse again = send(primary, method, pathAndQuery, headers);
             ShadowResponse candidates = send(candidate, method, pathAndQuery, headers);
             diffs.record(group, answered, again, candidates);

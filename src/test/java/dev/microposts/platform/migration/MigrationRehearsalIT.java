@@ -1,0 +1,30 @@
+package dev.microposts.platform.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.microposts.bench.MigrationRehearsal;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rehearsal of bin/microposts-migrate-rehearsal, shortened (a lower rate, shorter phases):
+ * real PostgreSQL servers, a real Kafka broker, real processes; posts and then social extracted
+ * under an open-loop load through every step, with rollbacks, and completed.
+ */
+class MigrationRehearsalIT {
+
+    @Test
+    void postsAndThenSocialAreExtractedUnderLoadWithNothingFailedLostOrReused() throws Exception {
+        MigrationRehearsal.Report report = new MigrationRehearsal(25, Duration.ofSeconds(2)).run();
+        System.out.println(report.table());
+        assertThat(report.failures()).as("failed requests").isEmpty();
+        assertThat(report.acknowledgedWrites()).isGreaterThan(50);
+        assertThat(report.missingWrites()).as("acknowledged writes missing").isZero();
+        assertThat(report.idsIssuedTwice()).as("ids issued twice").isZero();
+        assertThat(report.timelineMisses()).as("timeline entries missing").isZero();
+        assertThat(report.shadowDifferences())
+                .as("shadow differences after noise cancelling")
+                .isZero();
+        assertThat(report.longestHoldSeconds()).isPositive().isLessThan(5);
+    }
+}
