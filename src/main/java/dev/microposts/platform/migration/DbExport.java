@@ -229,16 +229,7 @@ public final class DbExport {
                         long next = column.getLong(2);
                         Long max = count(sink, table, "SELECT coalesce(max(" + name + "), 0) FROM " + table);
                         long value = Math.max(1, Math.max(next - 1, max));
-                        Replication.single(
-                                sink,
-                                "SELECT setval(pg_get_serial_sequence('" + table + "', '" + name + "'), " + value
-                                        + ", true)");
-                        done.append(done.isEmpty() ? "" : ", ")
-                                .append(table)
-                                .append('.')
-                                .append(name)
-                                .append(" > ")
-                                .append(value);
+                        Replication.setSequence(sink, table, name, value, done);
                     }
                 }
             }

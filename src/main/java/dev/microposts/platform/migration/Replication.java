@@ -221,18 +221,24 @@ final class Replication {
                                 Long.parseLong(single(from, "SELECT coalesce(max(" + name + "), 0) FROM " + table)));
                         long there = Long.parseLong(single(to, "SELECT coalesce(max(" + name + "), 0) FROM " + table));
                         long value = Math.max(1, Math.max(issued, there));
-                        single(to, "SELECT setval(" + sequence + ", " + value + ", true)");
-                        done.append(done.isEmpty() ? "" : ", ")
-                                .append(table)
-                                .append('.')
-                                .append(name)
-                                .append(" > ")
-                                .append(value);
+                        setSequence(to, table, name, value, done);
                     }
                 }
             }
         }
         return done.toString();
+    }
+
+    /** Sets the identity sequence of {@code table.column} to {@code value} (the next id is past it), noted in {@code done}. */
+    static void setSequence(Connection db, String table, String column, long value, StringBuilder done)
+            throws SQLException {
+        single(db, "SELECT setval(pg_get_serial_sequence('" + table + "', '" + column + "'), " + value + ", true)");
+        done.append(done.isEmpty() ? "" : ", ")
+                .append(table)
+                .append('.')
+                .append(column)
+                .append(" > ")
+                .append(value);
     }
 
     static long count(Connection db, String table) throws SQLException {
