@@ -61,6 +61,9 @@ public final class MigrateCommand {
               --target-conninfo S     how the monolith's server reaches the module's database, for the
                                       replication back after switch-writes (default: from --target)
               --hold D                switch-writes, rollback: the longest the router holds (default 5s)
+              --shift STEPS           start: then move the reads to the service with the canary judge,
+                                      e.g. 1,10,50,100 (each step judged; default: no shift)
+              --interval D            start --shift: the time between two steps (default 30s)
               --drop-source           complete: drop the module's tables on the monolith's database
                                       (default: keep them, renamed <table>_extracted)
             """;
@@ -152,7 +155,9 @@ public final class MigrateCommand {
                 "router",
                 "target-conninfo",
                 "hold",
-                "drop-source");
+                "drop-source",
+                "shift",
+                "interval");
         for (String option : options.keySet()) {
             if (!known.contains(option)) {
                 throw new IllegalArgumentException("--" + option + " is not an option");
@@ -428,13 +433,30 @@ public final class MigrateCommand {
             router.replace(name, change);
             String figures = "service " + serviceUrl + "; router group " + name + ": writes to '" + primary
                     + "', reads shadowed to '" + SERVICE + "'";
+            if (options.containsKey("shift")) {
+                List<Integer> steps = new ArrayList<>();
+                try {
+                    for (String value : options.get("shift").split(",")) {
+                        steps.add(Integer.parseInt(value.trim()));
+                    }
+                } catch (NumberFormatException ex) {
+                    throw new MigrationException("--shift takes weights in 1..100, e.g. 1,10,50,100", 2);
+                }
+                String interval = options.getOrDefault("interval", "30s");
+                router.shift(name, SERVICE, steps, interval);
+                figures += "; reads shifting to '" + SERVICE + "' by " + steps + " every " + interval + ", judged";
+            }
             state.end(Step.START, Optional.of(Step.START), "done", figures);
             out.println("started: " + figures + ".");
             out.println("The service reads its replica of the data; its writes are refused while the subscription"
-                    + " stands. Watch the shadow's differences (java -jar microposts.jar router shadow " + name
-                    + "), then move the reads with the canary judge:");
-            out.println("  java -jar microposts.jar router shift " + name + " --to " + SERVICE
-                    + " --steps 1,10,50,100 --interval 30s");
+                    + " stands. Watch the shadow's differences (java -jar microposts.jar router diffs " + name + ")"
+                    + (options.containsKey("shift")
+                            ? " and the shift (java -jar microposts.jar router show " + name + ")."
+                            : ", then move the reads with the canary judge:"));
+            if (!options.containsKey("shift")) {
+                out.println("  java -jar microposts.jar router shift " + name + " --to " + SERVICE
+                        + " --steps 1,10,50,100 --interval 30s   (or: migrate " + name + " start --shift ...)");
+            }
             out.println("Next: " + command(Step.SWITCH_WRITES));
         }
 
@@ -487,6 +509,14 @@ public final class MigrateCommand {
                     .noneMatch(n -> n.asString().equals(SERVICE))) {
                 throw new MigrationException("the router's group " + name + " has no backend '" + SERVICE + "': run "
                         + command(Step.START) + " again");
+            }
+            String shift = group.path("shift").path("state").asString("");
+            if (shift.equals("RUNNING") || shift.equals("PAUSED")) {
+                throw new MigrationException(
+                        "a shift of " + name + "'s reads is under way (" + shift.toLowerCase(Locale.ROOT) + ", at "
+                                + group.path("shift").path("candidateWeight").asInt() + "%): let it reach 100 or roll"
+                                + " it back (java -jar microposts.jar router rollback " + name + ") first",
+                        3);
             }
             String primary = primary(group);
             Duration hold = hold();

@@ -32,6 +32,14 @@ final class RouterAdmin {
         return call("PUT", "/admin/routes/" + group, change);
     }
 
+    /** Starts a judged shift of the group's weight to {@code to}, step by step (docs/ROUTER.md, "Shift"). */
+    JsonNode shift(String group, String to, java.util.List<Integer> steps, String interval) {
+        return call(
+                "POST",
+                "/admin/routes/" + group + "/shift",
+                java.util.Map.of("to", to, "steps", steps, "interval", interval));
+    }
+
     void hold(String group, Duration max) {
         call("POST", "/admin/routes/" + group + "/hold", java.util.Map.of("max", max.toMillis() + "ms"));
     }

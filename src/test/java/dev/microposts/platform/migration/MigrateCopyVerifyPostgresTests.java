@@ -30,7 +30,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * {@code migrate posts plan|copy|verify|rollback} against two real PostgreSQL servers with
  * {@code wal_level=logical} (the monolith's and the module's own): rows written while the copy
  * runs and after it arrive; verify agrees, then names the key of a row altered on the target by
- * hand; steps out of order are refused naming the step to run; a copy killed midway is resumed;
+ * hand; steps out of order are refused naming the step to run; a copy killed midway (its state
+ * written as a killed copy leaves it, and the command's own process killed with SIGKILL) is resumed;
  * a server without logical WAL is refused with how to set it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -159,6 +160,45 @@ class MigrateCopyVerifyPostgresTests {
         assertThat(again.status()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("0 differences");
         assertThat(migrate("status").out()).contains("last step done 'verify'", "copy done", "rollback done");
+    }
+
+    @Test
+    @Order(5)
+    void aCopyCommandKilledMidwayIsResumedByRunningItAgain() throws Exception {
+        assertThat(migrate("rollback").status()).isZero();
+        insert(200_000);
+        // the command as an operator runs it, in a process of its own, killed (SIGKILL) while it copies
+        ProcessBuilder command = new ProcessBuilder(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.microposts.MicroPostsApplication",
+                        "migrate",
+                        "posts",
+                        "copy")
+                .redirectErrorStream(true)
+                .redirectOutput(java.nio.file.Path.of("target", "migrate-copy-killed.log")
+                        .toFile());
+        command.environment().putAll(environment);
+        Process copy = command.start();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!"1"
+                        .equals(single(
+                                service,
+                                "SELECT count(*) FROM pg_subscription WHERE subname = 'microposts_posts_to_service'"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        copy.destroyForcibly().waitFor();
+        assertThat(migrate("status").out()).contains("'copy' was started and did not finish");
+        assertThat(migrate("verify").status()).isEqualTo(3);
+
+        Result resumed = migrate("copy");
+        assertThat(resumed.status()).as(resumed.err()).isZero();
+        Result verify = migrate("verify");
+        assertThat(verify.status()).as(verify.out() + verify.err()).isZero();
+        assertThat(count(service, "posts_microposts")).isEqualTo(count(monolith, "posts_microposts"));
     }
 
     @Test

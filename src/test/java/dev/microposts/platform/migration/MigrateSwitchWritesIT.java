@@ -127,9 +127,16 @@ class MigrateSwitchWritesIT {
         assertThat(copy.status()).as(copy.err()).isZero();
         Result verify = migrate("verify");
         assertThat(verify.status()).as(verify.out() + verify.err()).isZero();
-        Result started = migrate("start");
+        Result started = migrate("start", "--shift", "1,100", "--interval", "1s");
         assertThat(started.status()).as(started.err()).isZero();
-        assertThat(started.out()).contains("writes to 'primary'", "shadowed to 'service'");
+        assertThat(started.out())
+                .contains("writes to 'primary'", "shadowed to 'service'", "reads shifting to 'service' by [1, 100]");
+        // no read has reached the service yet: the judge waits for samples, and the writes do not move
+        // while a shift of the reads is under way
+        Result duringShift = migrate("switch-writes");
+        assertThat(duringShift.status()).isEqualTo(3);
+        assertThat(duringShift.err()).contains("a shift of posts's reads is under way");
+        admin("POST", "/admin/routes/posts/shift/rollback");
 
         // writes while the service is a replica: the router keeps them on the monolith
         Load load = new Load(api, alice, aliceToken, 4);
@@ -241,11 +248,25 @@ class MigrateSwitchWritesIT {
         return ids;
     }
 
-    private Result migrate(String step) {
+    private void admin(String method, String path) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + environment.get("MICROPOSTS_ROUTER_ADMIN_PORT") + path))
+                                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
+    }
+
+    private Result migrate(String step, String... options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of("posts", step));
+        args.addAll(List.of(options));
         int status = MigrateCommand.run(
-                List.of("posts", step),
+                args,
                 environment,
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
