@@ -258,10 +258,21 @@ public final class MigrationRehearsal {
             Set<Long> posts = ids(serviceDbs.get("posts"), "SELECT id FROM posts_microposts");
             Set<String> follows =
                     strings(serviceDbs.get("social"), "SELECT follower || '>' || followee FROM social_follows");
-            long missing = load.posts.stream().filter(id -> !posts.contains(id)).count()
-                    + load.follows.stream()
-                            .filter(pair -> !follows.contains(pair))
-                            .count();
+            Set<Long> monolithPosts = ids(monolithDb, "SELECT id FROM posts_microposts_extracted");
+            Set<String> monolithFollows =
+                    strings(monolithDb, "SELECT follower || '>' || followee FROM social_follows_extracted");
+            List<String> lost = new ArrayList<>();
+            load.posts.stream()
+                    .filter(id -> !posts.contains(id))
+                    .forEach(id -> lost.add("micropost " + id + " acknowledged at " + load.acknowledgedAt.get("p" + id)
+                            + (monolithPosts.contains(id) ? ", on the monolith's database" : ", on neither")));
+            load.follows.stream()
+                    .filter(pair -> !follows.contains(pair))
+                    .forEach(pair -> lost.add("follow " + pair + " acknowledged at "
+                            + load.acknowledgedAt.get("f" + pair)
+                            + (monolithFollows.contains(pair) ? ", on the monolith's database" : ", on neither")));
+            lost.forEach(line -> System.out.println("missing on the final database: " + line));
+            long missing = lost.size();
             long twice = load.posts.size() - new HashSet<>(load.posts).size();
             long timelineMisses = timelineMisses(monolithDb, load, Duration.ofSeconds(30));
             return new Report(
@@ -302,13 +313,14 @@ public final class MigrationRehearsal {
     private static String migrate(String module, String step, Map<String, String> environment) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.out.println(java.time.Instant.now() + " migrate " + module + " " + step + " begins");
         int status = MigrateCommand.run(
                 List.of(module, step),
                 environment,
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
-        System.out.println("migrate " + module + " " + step + ": "
+        System.out.println(java.time.Instant.now() + " migrate " + module + " " + step + ": "
                 + printed.lines().reduce((a, b) -> b).orElse("") + err.toString(StandardCharsets.UTF_8));
         if (status != 0) {
             throw new IllegalStateException("migrate " + module + " " + step + " exited " + status + ": " + printed
@@ -455,6 +467,7 @@ public final class MigrationRehearsal {
         final Map<Long, String> authorOf = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<String> follows = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String[]> pending = new ConcurrentLinkedQueue<>();
+        final Map<String, java.time.Instant> acknowledgedAt = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         final AtomicInteger requests = new AtomicInteger();
         final AtomicInteger sequence = new AtomicInteger();
@@ -539,6 +552,7 @@ public final class MigrationRehearsal {
                             long id = posted.json().get("id").longValue();
                             posts.add(id);
                             authorOf.put(id, author);
+                            acknowledgedAt.put("p" + id, java.time.Instant.now());
                         } else {
                             fail("POST collection", posted);
                         }
@@ -554,6 +568,7 @@ public final class MigrationRehearsal {
                                     Api.json("username", pair[1]));
                             if (followed.status() == 201) {
                                 follows.add(pair[0] + ">" + pair[1]);
+                                acknowledgedAt.put("f" + pair[0] + ">" + pair[1], java.time.Instant.now());
                             } else {
                                 fail("POST following", followed);
                             }
