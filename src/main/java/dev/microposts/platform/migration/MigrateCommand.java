@@ -721,9 +721,14 @@ public final class MigrateCommand {
             }
         }
 
-        /** What is left of the hold, keeping half a second to switch the route and release. */
+        /**
+         * What is left of the hold for draining and catching up, keeping 40% of it (at least 1 s) for
+         * the part that cannot be undone (the subscriptions, the sequences, the route, the release):
+         * a hold that ran out before the route moved would let new writes through to the old side.
+         */
         private static long remaining(long held, Duration hold) {
-            return Math.max(0, hold.toMillis() - 500 - (System.nanoTime() - held) / 1_000_000);
+            long keep = Math.max(1000, hold.toMillis() * 2 / 5);
+            return Math.max(0, hold.toMillis() - keep - (System.nanoTime() - held) / 1_000_000);
         }
 
         private Duration hold() {
