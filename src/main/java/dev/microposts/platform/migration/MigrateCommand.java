@@ -234,10 +234,7 @@ public final class MigrateCommand {
             Replication.requireLogical(monolith, "monolith's");
             needTarget();
             Duration wait = DurationStyle.detectAndParse(options.getOrDefault("wait", "1h"));
-            String conninfo = options.getOrDefault("source-conninfo", null);
-            if (conninfo == null) {
-                conninfo = source.conninfo();
-            }
+            String conninfo = conninfo("source-conninfo", source);
             String publication = Replication.publication(name);
             String subscription = Replication.forward(name);
             try (Connection service = target.connect()) {
@@ -523,10 +520,7 @@ public final class MigrateCommand {
             String forward = Replication.forward(name);
             String reverse = Replication.reverse(name);
             String publication = Replication.publication(name);
-            String conninfo = options.getOrDefault("target-conninfo", null);
-            if (conninfo == null) {
-                conninfo = target.conninfo();
-            }
+            String conninfo = conninfo("target-conninfo", target);
             state.begin(Step.SWITCH_WRITES);
             try (Connection service = target.connect()) {
                 Replication.requireLogical(service, name + "'s own");
@@ -659,10 +653,7 @@ public final class MigrateCommand {
             String forward = Replication.forward(name);
             String reverse = Replication.reverse(name);
             String publication = Replication.publication(name);
-            String conninfo = options.getOrDefault("source-conninfo", null);
-            if (conninfo == null) {
-                conninfo = source.conninfo();
-            }
+            String conninfo = conninfo("source-conninfo", source);
             state.log("rollback", "started", "from switch-writes");
             try (Connection service = target.connect()) {
                 Replication.publish(monolith, publication, tables);
@@ -729,6 +720,12 @@ public final class MigrateCommand {
         private static long remaining(long held, Duration hold) {
             long keep = Math.max(1000, hold.toMillis() * 2 / 5);
             return Math.max(0, hold.toMillis() - keep - (System.nanoTime() - held) / 1_000_000);
+        }
+
+        /** The connection string a subscription uses: the option's, else one derived from the database's URL. */
+        private String conninfo(String option, Database database) {
+            String given = options.get(option);
+            return given != null ? given : database.conninfo();
         }
 
         private Duration hold() {
