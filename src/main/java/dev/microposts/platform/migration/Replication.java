@@ -160,7 +160,7 @@ final class Replication {
     /** The WAL the publisher wrote that the slot's subscriber has not confirmed yet, in bytes. */
     static long lagBytes(Connection db, String slot) throws SQLException {
         try (PreparedStatement query = db.prepareStatement(
-                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots"
+                "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), confirmed_flush_lsn) FROM pg_replication_slots"
                         + " WHERE slot_name = ?")) {
             query.setString(1, slot);
             try (ResultSet row = query.executeQuery()) {
@@ -169,8 +169,30 @@ final class Replication {
         }
     }
 
-    static String currentLsn(Connection db) throws SQLException {
-        return single(db, "SELECT pg_current_wal_lsn()::text");
+    /**
+     * A position in the WAL past the commit of every transaction committed before now, with all WAL
+     * up to it on disk. Not {@code pg_current_wal_lsn()}: that is where the WAL has been written to,
+     * and a transaction committed with {@code synchronous_commit = off} is visible before its commit
+     * record is written there (for up to three times {@code wal_writer_delay}); a subscriber that has
+     * reached that position can still be missing the last acknowledged writes. The insert position
+     * covers them; a commit of our own with {@code synchronous_commit = on} then writes and flushes
+     * the WAL up to it, and a walsender sends only flushed WAL.
+     */
+    static String committedEnd(Connection db) throws SQLException {
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(false);
+        try (Statement sql = db.createStatement()) {
+            sql.execute("SET LOCAL synchronous_commit = on");
+            String lsn = single(db, "SELECT pg_current_wal_insert_lsn()::text");
+            single(db, "SELECT txid_current()");
+            db.commit();
+            return lsn;
+        } catch (SQLException failed) {
+            db.rollback();
+            throw failed;
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
     }
 
     /** Whether the slot's subscriber has applied and confirmed everything up to {@code lsn}. */
@@ -185,9 +207,12 @@ final class Replication {
         }
     }
 
-    /** Waits until the subscriber of {@code slot} has everything written before now; false at the deadline. */
+    /**
+     * Waits until the subscriber of {@code slot} has applied every transaction committed on
+     * {@code db} before now (see {@link #committedEnd}); false at the deadline.
+     */
     static boolean catchUp(Connection db, String slot, long timeoutMillis) throws SQLException, InterruptedException {
-        String lsn = currentLsn(db);
+        String lsn = committedEnd(db);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (!reached(db, slot, lsn)) {
             if (System.nanoTime() > deadline) {
