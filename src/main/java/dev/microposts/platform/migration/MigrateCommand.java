@@ -528,6 +528,7 @@ public final class MigrateCommand {
                 // service's own writes: the rows it replicated have an origin, and origin = none skips them)
                 Replication.publish(service, publication, tables);
                 Replication.createSlot(service, reverse);
+                Replication.commitSynchronously(service, forward);
                 long held = System.nanoTime();
                 router.hold(name, hold);
                 long drained;
@@ -658,6 +659,7 @@ public final class MigrateCommand {
             try (Connection service = target.connect()) {
                 Replication.publish(monolith, publication, tables);
                 Replication.createSlot(monolith, forward);
+                Replication.commitSynchronously(monolith, reverse);
                 long held = System.nanoTime();
                 router.hold(name, hold);
                 try {
