@@ -100,7 +100,7 @@ public final class MigratePlan {
         return List.copyOf(events);
     }
 
-    private static String names(List<ModuleId> modules) {
+    static String names(List<ModuleId> modules) {
         return modules.isEmpty()
                 ? "none"
                 : String.join(", ", modules.stream().map(ModuleId::id).toList());
