@@ -16,8 +16,11 @@ final class RouterAdmin {
 
     private final String url;
     private final String token;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1 at once: the JDK client's default asks a plain-HTTP server for an h2c upgrade first
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     RouterAdmin(String url, String token) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
