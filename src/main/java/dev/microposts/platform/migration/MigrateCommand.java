@@ -552,7 +552,7 @@ public final class MigrateCommand {
                 // service's own writes: the rows it replicated have an origin, and origin = none skips them)
                 Replication.publish(service, publication, tables);
                 Replication.createSlot(service, reverse);
-                Replication.commitSynchronously(service, forward);
+                Replication.commitSynchronously(service, forward, true);
                 long held = System.nanoTime();
                 router.hold(name, hold);
                 long drained;
@@ -589,6 +589,7 @@ public final class MigrateCommand {
                             + " writes. Watch: " + command("status") + ". Back: " + command("rollback"));
                 } catch (RuntimeException | SQLException | InterruptedException ex) {
                     router.release(name);
+                    streamAgain(service, forward, ex);
                     throw ex;
                 }
             }
@@ -683,7 +684,7 @@ public final class MigrateCommand {
             try (Connection service = target.connect()) {
                 Replication.publish(monolith, publication, tables);
                 Replication.createSlot(monolith, forward);
-                Replication.commitSynchronously(monolith, reverse);
+                Replication.commitSynchronously(monolith, reverse, true);
                 long held = System.nanoTime();
                 router.hold(name, hold);
                 try {
@@ -709,6 +710,7 @@ public final class MigrateCommand {
                             + " Next: " + command(Step.SWITCH_WRITES) + " (or " + command("rollback") + " again)");
                 } catch (RuntimeException | SQLException | InterruptedException ex) {
                     router.release(name);
+                    streamAgain(monolith, reverse, ex);
                     throw ex;
                 }
             }
@@ -746,6 +748,15 @@ public final class MigrateCommand {
         private static long remaining(long held, Duration hold) {
             long keep = Math.max(1000, hold.toMillis() * 2 / 5);
             return Math.max(0, hold.toMillis() - keep - (System.nanoTime() - held) / 1_000_000);
+        }
+
+        /** A switch that gave up: its subscription streams with asynchronous commits again. */
+        private static void streamAgain(Connection db, String subscription, Exception failure) {
+            try {
+                Replication.commitSynchronously(db, subscription, false);
+            } catch (SQLException ex) {
+                failure.addSuppressed(ex);
+            }
         }
 
         /** The connection string a subscription uses: the option's, else one derived from the database's URL. */

@@ -127,16 +127,16 @@ final class Replication {
     }
 
     /**
-     * The subscription's apply worker commits with {@code synchronous_commit = on} from now on, so
-     * that it confirms a transaction as soon as it is applied, not up to a second later when its
-     * WAL is flushed in the background: set before a hold, it shortens the wait for the catch-up.
-     * (PostgreSQL's default, {@code off}, is kept while the subscription only streams: a flush per
-     * applied transaction would slow it under a heavy write load.)
+     * The subscription's apply worker commits with {@code synchronous_commit = on} or back to
+     * PostgreSQL's default {@code off}. On, it confirms a transaction as soon as it is applied, not
+     * up to a second later when its WAL is flushed in the background: set just before a hold, it
+     * shortens the wait for the catch-up. Off while the subscription only streams (and again when a
+     * switch gave up): a flush per applied transaction would slow it under a heavy write load.
      */
-    static void commitSynchronously(Connection db, String name) throws SQLException {
+    static void commitSynchronously(Connection db, String name, boolean on) throws SQLException {
         if (subscribed(db, name)) {
             try (Statement sql = db.createStatement()) {
-                sql.execute("ALTER SUBSCRIPTION " + name + " SET (synchronous_commit = on)");
+                sql.execute("ALTER SUBSCRIPTION " + name + " SET (synchronous_commit = " + (on ? "on" : "off") + ")");
             }
         }
     }
