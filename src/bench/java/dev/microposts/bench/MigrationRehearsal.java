@@ -43,9 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The migration rehearsed under load: the monolith on PostgreSQL behind the router, an open-loop
  * load of reads and writes from several users with a ledger of every acknowledged write, and
- * {@code posts}, then {@code social}, extracted through every step: plan, copy, verify, start, the
- * reads moved to 50% and rolled back, moved to 100%, switch-writes, a rollback after it
- * ({@code posts}) and forward again, and complete (the monolith restarted without the module; the
+ * {@code posts}, then {@code social}, then {@code timeline}, extracted through every step: plan, copy,
+ * verify, start, the reads moved to 50% and rolled back ({@code posts}), moved to 100%,
+ * switch-writes, a rollback after it ({@code posts}, {@code timeline}) and forward again, and complete (the monolith restarted without the module; the
  * load pauses across that restart, which a single monolith process cannot hide in a hold). At the
  * end it checks and prints: failed requests, acknowledged writes missing on the final databases,
  * ids issued twice, timelines missing an acknowledged micropost of a followee, shadow differences
@@ -153,8 +153,13 @@ public final class MigrationRehearsal {
         EmbeddedPostgres.Server monolithServer = EmbeddedPostgres.logicalServer();
         EmbeddedPostgres.Server servicesServer = EmbeddedPostgres.logicalServer();
         String monolithDb = monolithServer.newDatabase();
-        Map<String, String> serviceDbs =
-                Map.of("posts", servicesServer.newDatabase(), "social", servicesServer.newDatabase());
+        Map<String, String> serviceDbs = Map.of(
+                "posts",
+                servicesServer.newDatabase(),
+                "social",
+                servicesServer.newDatabase(),
+                "timeline",
+                servicesServer.newDatabase());
         String internal = Topologies.internalToken();
         String data = "target/rehearsal/" + UUID.randomUUID();
 
@@ -189,16 +194,25 @@ public final class MigrationRehearsal {
             sampler.start();
             Map<String, ServiceProcess> services = new LinkedHashMap<>();
             List<String> remaining = new ArrayList<>(List.of("accounts", "posts", "social", "timeline"));
-            for (String module : List.of("posts", "social")) {
+            List<String> order = List.of("posts", "social", "timeline");
+            for (String module : order) {
                 Map<String, String> serviceEnv = new LinkedHashMap<>();
                 serviceEnv.put("MICROPOSTS_MODULES", module);
                 serviceEnv.put("MICROPOSTS_DB_URL", serviceDbs.get(module));
                 serviceEnv.put("MICROPOSTS_ACCOUNTS_URL", monolith.url());
+                // the timeline calls posts (a follow's backfill): by then its own process
+                services.forEach((done, process) ->
+                        serviceEnv.put("MICROPOSTS_" + done.toUpperCase(Locale.ROOT) + "_URL", process.url()));
                 serviceEnv.put("MICROPOSTS_KAFKA_BOOTSTRAP", kafka.getBrokersAsString());
                 serviceEnv.put("MICROPOSTS_INTERNAL_TOKEN", internal);
                 serviceEnv.put("MICROPOSTS_DATA_DIR", data + "/" + module);
-                ServiceProcess service = track(new ServiceProcess("rehearsal-" + module, serviceEnv).start());
-                services.put(module, service);
+                ServiceProcess service = track(new ServiceProcess("rehearsal-" + module, serviceEnv));
+                // a module written by event listeners starts on its database once it is a replica
+                // (after copy): before, it would apply the events there itself
+                boolean consumer = module.equals("timeline");
+                if (!consumer) {
+                    service.start();
+                }
                 Map<String, String> environment = Map.of(
                         "MICROPOSTS_DB_URL",
                         monolithDb,
@@ -212,6 +226,10 @@ public final class MigrationRehearsal {
                         Integer.toString(adminPort));
                 migrate(module, "plan", environment);
                 migrate(module, "copy", environment);
+                if (consumer) {
+                    service.start();
+                }
+                services.put(module, service);
                 pause();
                 migrate(module, "verify", environment);
                 migrate(module, "start", environment);
@@ -231,7 +249,9 @@ public final class MigrationRehearsal {
                 shadowDifferences += shadowDifferences(admin, module);
                 hold(migrate(module, "switch-writes", environment));
                 pause();
-                if (module.equals("posts")) {
+                if (!module.equals("social")) {
+                    // back after the write switch, and forward again: posts (written by requests) and
+                    // the timeline (written by event listeners, fenced on both sides)
                     String back = migrate(module, "rollback", environment);
                     hold(back);
                     rollbacks.put(module + " after switch-writes (its hold)", holdOf(back));
@@ -245,7 +265,7 @@ public final class MigrationRehearsal {
                 monolith.terminate(Duration.ofSeconds(30));
                 monolith.set("MICROPOSTS_MODULES", String.join(",", remaining))
                         .set("MICROPOSTS_" + module.toUpperCase(Locale.ROOT) + "_URL", service.url())
-                        .set("MICROPOSTS_EXTRACTING", remaining.contains("social") ? "social" : null)
+                        .set("MICROPOSTS_EXTRACTING", extracting(order, module))
                         .start();
                 migrate(module, "complete", environment);
                 load.resume();
@@ -274,7 +294,7 @@ public final class MigrationRehearsal {
             lost.forEach(line -> System.out.println("missing on the final database: " + line));
             long missing = lost.size();
             long twice = load.posts.size() - new HashSet<>(load.posts).size();
-            long timelineMisses = timelineMisses(monolithDb, load, Duration.ofSeconds(30));
+            long timelineMisses = timelineMisses(serviceDbs.get("timeline"), load, Duration.ofSeconds(30));
             return new Report(
                     load.requests.get(),
                     load.failures.size(),
@@ -290,6 +310,12 @@ public final class MigrationRehearsal {
         } finally {
             load.stop();
         }
+    }
+
+    /** The modules the monolith still extracts once {@code done} is complete: those after it. */
+    private static String extracting(List<String> order, String done) {
+        List<String> after = order.subList(order.indexOf(done) + 1, order.size());
+        return after.isEmpty() ? null : String.join(",", after);
     }
 
     private void pause() throws InterruptedException {
@@ -366,11 +392,11 @@ public final class MigrationRehearsal {
         return response.body();
     }
 
-    private static long timelineMisses(String monolithDb, Load load, Duration settle) throws Exception {
+    private static long timelineMisses(String timelineDb, Load load, Duration settle) throws Exception {
         long deadline = System.nanoTime() + settle.toNanos();
         long misses;
         do {
-            Set<String> entries = strings(monolithDb, "SELECT owner || '>' || post_id FROM timeline_entries");
+            Set<String> entries = strings(timelineDb, "SELECT owner || '>' || post_id FROM timeline_entries");
             misses = 0;
             for (String follower : load.followers) {
                 for (Map.Entry<Long, String> post : load.authorOf.entrySet()) {

@@ -4,6 +4,7 @@ import dev.microposts.accounts.Accounts;
 import dev.microposts.accounts.UnknownUser;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.topology.ReplicaFence;
 import dev.microposts.platform.web.Paging;
 import dev.microposts.posts.Micropost;
 import dev.microposts.posts.MicropostCreated;
@@ -13,6 +14,7 @@ import dev.microposts.posts.Posts;
 import dev.microposts.social.Followed;
 import dev.microposts.social.Unfollowed;
 import java.util.List;
+import javax.sql.DataSource;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -23,6 +25,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Maintains home timelines from events (fan-out on write) and reads them. Every handler is
  * idempotent: the event publication registry delivers at least once.
+ * <p>
+ * Every transaction that applies an event enters the {@link ReplicaFence} first: while the
+ * timeline is extracted ({@code migrate timeline}), exactly one of the two databases takes its
+ * writes, and a handler on the other side fails, leaving its event in the registry for when the
+ * writes come back.
  */
 @Service
 @ConditionalOnModule(ModuleId.TIMELINE)
@@ -35,9 +42,16 @@ class TimelineService {
     private final Posts posts;
     private final Accounts accounts;
     private final TransactionTemplate ownTransaction;
+    private final ReplicaFence fence;
 
-    TimelineService(Timelines timelines, Posts posts, Accounts accounts, PlatformTransactionManager transactions) {
+    TimelineService(
+            Timelines timelines,
+            Posts posts,
+            Accounts accounts,
+            PlatformTransactionManager transactions,
+            DataSource dataSource) {
         this.timelines = timelines;
+        this.fence = new ReplicaFence(dataSource);
         this.posts = posts;
         this.accounts = accounts;
         this.ownTransaction = new TransactionTemplate(transactions);
@@ -47,6 +61,7 @@ class TimelineService {
     /** A creation that arrives after its micropost's deletion (or a later edit) changes nothing. */
     @ApplicationModuleListener
     void on(MicropostCreated event) {
+        fence.enter(ModuleId.TIMELINE);
         Micropost post = event.micropost();
         timelines.savePostIfAbsent(post);
         timelines.fanOut(post.id(), post.author());
@@ -55,11 +70,13 @@ class TimelineService {
     /** The newest revision wins; an update of a deleted micropost changes nothing. */
     @ApplicationModuleListener
     void on(MicropostUpdated event) {
+        fence.enter(ModuleId.TIMELINE);
         timelines.savePost(event.micropost());
     }
 
     @ApplicationModuleListener
     void on(MicropostDeleted event) {
+        fence.enter(ModuleId.TIMELINE);
         timelines.deletePost(event.micropostId());
     }
 
@@ -75,18 +92,23 @@ class TimelineService {
         // commit the edge first: a micropost created from now on fans out to the follower, and one
         // created before is found by the backfill below, so none falls between the two. A follow
         // older than the pair's last applied change (it arrived after its unfollow) does nothing.
-        boolean newer = Boolean.TRUE.equals(ownTransaction.execute(status -> {
+        // The backfill is marked pending with the edge and done with the backfill, so a delivery
+        // of the same event finishes one that stopped between the two (here, or on the other side
+        // of a migration that moved the writes in between).
+        boolean backfill = Boolean.TRUE.equals(ownTransaction.execute(status -> {
+            fence.enter(ModuleId.TIMELINE);
             if (!timelines.advanceFollow(event.follower(), event.followee(), event.revision(), true)) {
-                return false;
+                return timelines.backfillPending(event.follower(), event.followee(), event.revision());
             }
             timelines.saveFollow(event.follower(), event.followee());
             return true;
         }));
-        if (!newer) {
+        if (!backfill) {
             return;
         }
         List<Micropost> recent = posts.recentBy(event.followee(), BACKFILL);
         ownTransaction.executeWithoutResult(status -> {
+            fence.enter(ModuleId.TIMELINE);
             // an unfollow applied while the posts were fetched wins: the backfill is dropped
             if (!timelines.stillFollowing(event.follower(), event.followee(), event.revision())) {
                 return;
@@ -97,12 +119,14 @@ class TimelineService {
                     timelines.addEntry(event.follower(), post.id());
                 }
             }
+            timelines.backfilled(event.follower(), event.followee(), event.revision());
         });
     }
 
     /** An unfollow older than the pair's last applied change (a re-follow came first) does nothing. */
     @ApplicationModuleListener
     void on(Unfollowed event) {
+        fence.enter(ModuleId.TIMELINE);
         if (timelines.advanceFollow(event.follower(), event.followee(), event.revision(), false)) {
             timelines.removeFollow(event.follower(), event.followee());
         }

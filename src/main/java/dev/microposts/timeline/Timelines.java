@@ -141,30 +141,52 @@ class Timelines {
     /**
      * Records a pair's change when it is newer than the last one applied (a higher revision) and
      * says whether it is; an older one, arriving late, is to be ignored. Revision 0 (an event from
-     * before revisions) is always applied and recorded nowhere.
+     * before revisions) is always applied and recorded nowhere. A follow is recorded with its
+     * backfill pending, an unfollow without.
      */
     boolean advanceFollow(String follower, String followee, long revision, boolean following) {
         if (revision == 0) {
             return true;
         }
-        if (jdbc.sql("UPDATE timeline_follow_revisions SET revision = ?, following = ? WHERE follower = ? "
-                                + "AND followee = ? AND revision < ?")
-                        .params(revision, following, follower, followee, revision)
+        if (jdbc.sql("UPDATE timeline_follow_revisions SET revision = ?, following = ?, backfill_pending = ?"
+                                + " WHERE follower = ? AND followee = ? AND revision < ?")
+                        .params(revision, following, following, follower, followee, revision)
                         .update()
                 > 0) {
             return true;
         }
         try {
-            return jdbc.sql("INSERT INTO timeline_follow_revisions (follower, followee, revision, following) "
-                                    + "SELECT ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS "
-                                    + "(SELECT 1 FROM timeline_follow_revisions WHERE follower = ? AND followee = ?)"
-                                    + skipDuplicate)
-                            .params(follower, followee, revision, following, follower, followee)
+            return jdbc.sql("INSERT INTO timeline_follow_revisions (follower, followee, revision, following,"
+                                    + " backfill_pending) SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT"
+                                    + " EXISTS (SELECT 1 FROM timeline_follow_revisions WHERE follower = ? AND"
+                                    + " followee = ?)" + skipDuplicate)
+                            .params(follower, followee, revision, following, following, follower, followee)
                             .update()
                     > 0;
         } catch (DuplicateKeyException concurrentCopy) {
             return false;
         }
+    }
+
+    /** Whether the follow of this revision is the pair's last applied change and its backfill is still to do. */
+    boolean backfillPending(String follower, String followee, long revision) {
+        if (revision == 0) {
+            return false;
+        }
+        return jdbc.sql("SELECT COUNT(*) FROM timeline_follow_revisions WHERE follower = ? AND followee = ?"
+                                + " AND revision = ? AND following AND backfill_pending")
+                        .params(follower, followee, revision)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    /** The follow of this revision has its backfill. */
+    void backfilled(String follower, String followee, long revision) {
+        jdbc.sql("UPDATE timeline_follow_revisions SET backfill_pending = FALSE WHERE follower = ? AND followee = ?"
+                        + " AND revision = ? AND backfill_pending")
+                .params(follower, followee, revision)
+                .update();
     }
 
     /**

@@ -2,26 +2,34 @@ package dev.microposts.platform.events;
 
 import dev.microposts.platform.topology.MicropostsProperties;
 import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.topology.ReplicaFence;
 import dev.microposts.platform.web.RequestIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -49,6 +57,13 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@value #PARKED_METRIC}) and logged, and the records after it go on. An event type's newest
  * readable version is its {@code static final int VERSION}, or 1.
  * <p>
+ * While this process's database is the replica of a consuming module's tables (a migration of that
+ * module has its writes on the other side: {@link ReplicaFence}), the bridge takes no record: the
+ * offset stays where it is, and the records are taken when the writes come back here. A process
+ * that runs a consuming module being extracted ({@code MICROPOSTS_EXTRACTING}) reads in a group of
+ * its own ({@code ...-extracting}), started at the offsets of the module's usual group, so that the
+ * extracted process, in the usual group, reads every record too.
+ * <p>
  * The consumer has a fixed identity in its group ({@code group.instance.id}: the process's modules
  * and {@code MICROPOSTS_KAFKA_INSTANCE}), so a process restarted after a crash gets its partitions
  * back at once instead of after the session of its dead self expired.
@@ -72,28 +87,38 @@ class EventBridge implements SmartLifecycle {
             .build();
 
     private final ConcurrentMessageListenerContainer<Object, Object> container;
+    private final ObjectProvider<KafkaAdmin> admin;
+    private final String group;
+    private final String usualGroup;
+    private volatile ModuleId waitingFor;
 
     EventBridge(
             MicropostsProperties settings,
             ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
             KafkaOperations<?, ?> kafka,
+            ObjectProvider<KafkaAdmin> admin,
             MeterRegistry metrics,
             ApplicationEventPublisher events,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions,
+            ObjectProvider<DataSource> dataSource) {
+        this.admin = admin;
+        ReplicaFence fence = new ReplicaFence(dataSource.getIfAvailable());
         Set<ModuleId> local = settings.localModules();
         Set<ModuleId> extracting = settings.extractingModules();
         Set<String> topics = consumedTopics(local, extracting);
+        Set<ModuleId> consumers = consumers(local, extracting);
+        this.usualGroup = "microposts-" + ModuleId.ids(consumers).replace(',', '-');
+        this.group = group(local, extracting);
         if (topics.isEmpty()) {
             this.container = null;
             return;
         }
         this.container = factory.createContainer(topics.toArray(String[]::new));
-        String group =
-                "microposts-" + ModuleId.ids(consumers(local, extracting)).replace(',', '-');
         container.getContainerProperties().setGroupId(group);
         container.getContainerProperties().getKafkaConsumerProperties().putAll(membership(group, settings.kafka()));
         container.setCommonErrorHandler(errorHandler(kafka, metrics));
         container.setupMessageListener((MessageListener<Object, Object>) record -> {
+            awaitWrites(fence, consumers);
             Object event = decode(record);
             String requestId = EventTopics.header(record, EventTopics.REQUEST_ID_HEADER);
             if (requestId != null) {
@@ -120,6 +145,35 @@ class EventBridge implements SmartLifecycle {
                 MDC.remove(RequestIds.MDC_KEY);
             }
         });
+    }
+
+    /**
+     * Fails (the record is tried again later, its offset kept) while this database is the replica
+     * of a consuming module's tables; says so once when the wait begins and once when it ends.
+     */
+    private void awaitWrites(ReplicaFence fence, Set<ModuleId> consumers) {
+        for (ModuleId consumer : consumers) {
+            boolean replica;
+            try {
+                replica = fence.replica(consumer);
+            } catch (SQLException ex) {
+                throw new IllegalStateException("the database is unavailable: " + ex.getMessage(), ex);
+            }
+            if (replica) {
+                if (waitingFor == null) {
+                    log.info(
+                            "Events wait in Kafka: this database is the replica of the {} module's tables while a"
+                                    + " migration has its writes elsewhere",
+                            consumer.id());
+                }
+                waitingFor = consumer;
+                throw new ReplicaWait(consumer);
+            }
+        }
+        if (waitingFor != null) {
+            log.info("Events are taken again: this database takes the {} module's writes", waitingFor.id());
+            waitingFor = null;
+        }
     }
 
     /** The topics of the modules whose events a local module consumes and which run elsewhere. */
@@ -158,6 +212,16 @@ class EventBridge implements SmartLifecycle {
             }
         }
         return consumers;
+    }
+
+    /**
+     * The consumer group: named by the consuming modules, with {@code -extracting} in a process that
+     * runs one of them while it is extracted (the extracted process reads in the usual group).
+     */
+    static String group(Set<ModuleId> local, Set<ModuleId> extracting) {
+        Set<ModuleId> consumers = consumers(local, extracting);
+        String usual = "microposts-" + ModuleId.ids(consumers).replace(',', '-');
+        return consumers.stream().anyMatch(extracting::contains) ? usual + "-extracting" : usual;
     }
 
     /** Where the records of a topic that this process cannot read are parked. */
@@ -207,7 +271,19 @@ class EventBridge implements SmartLifecycle {
         };
         ExponentialBackOff backOff = new ExponentialBackOff(FIRST_WAIT_MS, 2);
         backOff.setMaxInterval(LONGEST_WAIT_MS); // no limit on attempts or elapsed time: the defaults
-        DefaultErrorHandler handler = new DefaultErrorHandler(park, backOff);
+        DefaultErrorHandler handler = new DefaultErrorHandler(park, backOff) {
+            @Override
+            public void handleRemaining(
+                    Exception thrown,
+                    java.util.List<ConsumerRecord<?, ?>> records,
+                    org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+                    org.springframework.kafka.listener.MessageListenerContainer container) {
+                // waiting for the writes to come back is said once by the bridge, not at every retry
+                boolean waiting = NestedExceptionUtils.getMostSpecificCause(thrown) instanceof ReplicaWait;
+                setLogLevel(waiting ? KafkaException.Level.DEBUG : KafkaException.Level.WARN);
+                super.handleRemaining(thrown, records, consumer, container);
+            }
+        };
         handler.setClassifications(Map.of(UnreadableEvent.class, false), true);
         handler.setLogLevel(KafkaException.Level.WARN);
         return handler;
@@ -257,6 +333,14 @@ class EventBridge implements SmartLifecycle {
         }
     }
 
+    /** The records wait: this database is a replica of a consuming module's tables. */
+    static final class ReplicaWait extends RuntimeException {
+
+        ReplicaWait(ModuleId module) {
+            super("this database is the replica of the " + module.id() + " module's tables", null, false, false);
+        }
+    }
+
     /** A record this process cannot read: parked, never tried again. */
     static final class UnreadableEvent extends RuntimeException {
 
@@ -268,7 +352,49 @@ class EventBridge implements SmartLifecycle {
     @Override
     public void start() {
         if (container != null) {
+            if (!group.equals(usualGroup)) {
+                startAtUsualOffsets();
+            }
             container.start();
+        }
+    }
+
+    /**
+     * A group of its own for an extracting process begins where the usual group stands (the
+     * monolith's consumer before it was restarted to extract), not at the topics' beginning: every
+     * event before it was applied here already. Without the broker it begins at the beginning (the
+     * listeners are idempotent: only slower).
+     */
+    private void startAtUsualOffsets() {
+        KafkaAdmin kafkaAdmin = admin.getIfAvailable();
+        if (kafkaAdmin == null) {
+            return;
+        }
+        try (AdminClient client = AdminClient.create(kafkaAdmin.getConfigurationProperties())) {
+            Map<TopicPartition, OffsetAndMetadata> own = client.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
+            if (!own.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> usual =
+                    new java.util.HashMap<>(client.listConsumerGroupOffsets(usualGroup)
+                            .partitionsToOffsetAndMetadata()
+                            .get(10, TimeUnit.SECONDS));
+            usual.values().removeIf(java.util.Objects::isNull);
+            if (!usual.isEmpty()) {
+                client.alterConsumerGroupOffsets(group, usual).all().get(10, TimeUnit.SECONDS);
+                log.info("Consumer group {} begins where {} stands: {}", group, usualGroup, usual);
+            }
+        } catch (Exception ex) {
+            if (ex instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn(
+                    "Could not start consumer group {} where {} stands; it reads the topics from their beginning: {}",
+                    group,
+                    usualGroup,
+                    NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.microposts.platform.migration;
 
 import dev.microposts.platform.jdbc.ModuleSchema;
 import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.topology.ReplicaFence;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -105,14 +106,6 @@ public final class MigrateCommand {
                 options.getOrDefault("target", environment.get("MICROPOSTS_" + upper + "_DB_URL")),
                 options.getOrDefault("target-user", environment.get("MICROPOSTS_" + upper + "_DB_USER")),
                 options.getOrDefault("target-password", environment.get("MICROPOSTS_" + upper + "_DB_PASSWORD")));
-        if (!module.consumes().isEmpty() && !step.equals("status") && !step.equals("rollback")) {
-            if (step.equals("plan")) {
-                MigratePlan.print(module, out);
-                out.println();
-            }
-            err.println("migrate " + name + " " + step + ": " + consumerRefusal(module));
-            return 3;
-        }
         if (step.equals("plan") && source.url() == null) {
             MigratePlan.print(module, out);
             out.println();
@@ -133,22 +126,6 @@ public final class MigrateCommand {
             err.println("migrate " + name + " " + step + ": interrupted; run it again to resume");
             return 1;
         }
-    }
-
-    /**
-     * Why a module that consumes other modules' events is not moved live (yet): until the write
-     * switch its tables on the service's database are a replica, written only by logical
-     * replication, so the service must not apply the events it reads from Kafka; after it, the
-     * monolith must not apply them in-process, and going back would need the events the
-     * monolith skipped meanwhile. Without a fence for both, one event could be applied on
-     * neither side, or on both (which stops the replication on a duplicate key).
-     */
-    private static String consumerRefusal(ModuleId module) {
-        String name = module.id();
-        return name + " consumes the events of " + MigratePlan.names(module.consumes()) + ": its tables are"
-                + " written by event listeners, not by requests the router can hold, and a live extraction of"
-                + " such a module is not supported yet: nothing was changed (docs/MIGRATION.md, \"Modules that"
-                + " consume events\")";
     }
 
     private static Map<String, String> options(List<String> args) {
@@ -278,7 +255,11 @@ public final class MigrateCommand {
                         if (Replication.count(service, table) > 0) {
                             throw new MigrationException("the target's " + table + " already holds rows that no"
                                     + " copy of this migration put there: give an empty database, or run "
-                                    + command("rollback") + ", which empties the module's tables there");
+                                    + command("rollback") + ", which empties the module's tables there"
+                                    + (module.consumes().isEmpty()
+                                            ? ""
+                                            : ". A process of " + name + " started on it before the copy applies"
+                                                    + " events there: stop it first, and start it after copy"));
                         }
                     }
                 }
@@ -557,19 +538,25 @@ public final class MigrateCommand {
                 router.hold(name, hold);
                 long drained;
                 long caughtUp;
+                String sequences;
                 try {
                     awaitIdle(router, held, hold);
                     drained = System.nanoTime();
-                    if (Replication.subscribed(service, forward)
-                            && !Replication.catchUp(monolith, forward, remaining(held, hold))) {
-                        throw new MigrationException("the service's database did not catch up with the monolith's"
-                                + " within the hold; nothing was switched: run it again when the lag is lower ("
-                                + command("status") + ")");
+                    closeFences(monolith, service, held, hold);
+                    try {
+                        if (Replication.subscribed(service, forward)
+                                && !Replication.catchUp(monolith, forward, remaining(held, hold))) {
+                            throw new MigrationException("the service's database did not catch up with the"
+                                    + " monolith's within the hold; nothing was switched: run it again when the lag"
+                                    + " is lower (" + command("status") + ")");
+                        }
+                        caughtUp = System.nanoTime();
+                        Replication.unsubscribe(service, forward);
+                        sequences = Replication.advanceSequences(monolith, service, tables);
+                        Replication.subscribe(monolith, reverse, conninfo, publication, false, true);
+                    } finally {
+                        openFences(monolith, service);
                     }
-                    caughtUp = System.nanoTime();
-                    Replication.unsubscribe(service, forward);
-                    String sequences = Replication.advanceSequences(monolith, service, tables);
-                    Replication.subscribe(monolith, reverse, conninfo, publication, false, true);
                     route(router, group, SERVICE, primary, false);
                     router.release(name);
                     long released = System.nanoTime();
@@ -644,6 +631,14 @@ public final class MigrateCommand {
                 }
                 Replication.unsubscribe(monolith, reverse);
                 Replication.dropSlot(service, reverse);
+                if (!module.consumes().isEmpty()) {
+                    // what the monolith's listeners left for later while the service took the writes:
+                    // the service applies those events, and no listener of the module runs here again
+                    try (Statement sql = monolith.createStatement()) {
+                        sql.executeUpdate("DELETE FROM event_publication WHERE completion_date IS NULL AND"
+                                + " listener_id LIKE 'dev.microposts." + name + ".%'");
+                    }
+                }
                 Replication.unpublish(service, Replication.publication(name));
                 Replication.unpublish(monolith, Replication.publication(name));
                 try (Statement sql = monolith.createStatement()) {
@@ -689,14 +684,19 @@ public final class MigrateCommand {
                 router.hold(name, hold);
                 try {
                     awaitIdle(router, held, hold);
-                    if (Replication.subscribed(monolith, reverse)
-                            && !Replication.catchUp(service, reverse, remaining(held, hold))) {
-                        throw new MigrationException("the monolith's database did not catch up with the service's"
-                                + " within the hold; nothing was switched back: run it again");
+                    closeFences(monolith, service, held, hold);
+                    try {
+                        if (Replication.subscribed(monolith, reverse)
+                                && !Replication.catchUp(service, reverse, remaining(held, hold))) {
+                            throw new MigrationException("the monolith's database did not catch up with the"
+                                    + " service's within the hold; nothing was switched back: run it again");
+                        }
+                        Replication.unsubscribe(monolith, reverse);
+                        Replication.advanceSequences(service, monolith, tables);
+                        Replication.subscribe(service, forward, conninfo, publication, false, true);
+                    } finally {
+                        openFences(monolith, service);
                     }
-                    Replication.unsubscribe(monolith, reverse);
-                    Replication.advanceSequences(service, monolith, tables);
-                    Replication.subscribe(service, forward, conninfo, publication, false, true);
                     route(router, group, primary, primary, true);
                     router.release(name);
                     long released = System.nanoTime();
@@ -713,6 +713,40 @@ public final class MigrateCommand {
                     streamAgain(monolith, reverse, ex);
                     throw ex;
                 }
+            }
+        }
+
+        /**
+         * For a module written by event listeners (the timeline): its fence closed on both databases,
+         * so no listener transaction runs on either while the writes move (docs/MIGRATION.md,
+         * "Modules that consume events"); the monolith's first, in the same order every time.
+         */
+        private void closeFences(Connection monolith, Connection service, long held, Duration hold)
+                throws SQLException, InterruptedException {
+            if (module.consumes().isEmpty()) {
+                return;
+            }
+            long key = ReplicaFence.lockKey(module);
+            if (!Replication.closeFence(monolith, key, remaining(held, hold))) {
+                throw new MigrationException("the monolith's " + name + " listeners did not pause within the hold;"
+                        + " nothing was switched: run it again");
+            }
+            if (!Replication.closeFence(service, key, remaining(held, hold))) {
+                Replication.openFence(monolith, key);
+                throw new MigrationException("the service's " + name + " listeners did not pause within the hold;"
+                        + " nothing was switched: run it again");
+            }
+        }
+
+        private void openFences(Connection monolith, Connection service) throws SQLException {
+            if (module.consumes().isEmpty()) {
+                return;
+            }
+            long key = ReplicaFence.lockKey(module);
+            try {
+                Replication.openFence(service, key);
+            } finally {
+                Replication.openFence(monolith, key);
             }
         }
 

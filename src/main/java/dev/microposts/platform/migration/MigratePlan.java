@@ -66,6 +66,14 @@ public final class MigratePlan {
         out.println("  a Kafka broker (MICROPOSTS_KAFKA_BOOTSTRAP) for the monolith and the extracted process;");
         out.println("  the monolith started with MICROPOSTS_EXTRACTING=" + module.id()
                 + " and MICROPOSTS_INTERNAL_TOKEN, behind the router.");
+        if (!module.consumes().isEmpty()) {
+            out.println();
+            out.println("Its tables are written by event listeners: until switch-writes the extracted process leaves"
+                    + " the events of " + names(module.consumes()) + " in Kafka (its database is a replica), after it"
+                    + " the monolith's listeners leave them for later; switch-writes and rollback pause the"
+                    + " listeners on both sides while the writes move (docs/MIGRATION.md, \"Modules that consume"
+                    + " events\").");
+        }
     }
 
     /** The tables the module's own migrations create, in their order. */

@@ -281,6 +281,27 @@ final class Replication {
                 .append(value);
     }
 
+    /**
+     * Takes a module's fence on a database exclusively ({@link
+     * dev.microposts.platform.topology.ReplicaFence}): once it is held, no listener transaction of
+     * the module runs there, and new ones wait. False when it was not free within the time given.
+     */
+    static boolean closeFence(Connection db, long key, long timeoutMillis) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (!"t".equals(single(db, "SELECT pg_try_advisory_lock(" + key + ")"))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    /** Lets the module's listener transactions run again on a database. */
+    static void openFence(Connection db, long key) throws SQLException {
+        single(db, "SELECT pg_advisory_unlock(" + key + ")");
+    }
+
     static long count(Connection db, String table) throws SQLException {
         return Long.parseLong(single(db, "SELECT count(*) FROM " + table));
     }

@@ -7,15 +7,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -38,15 +34,11 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * is the guard against a route set by hand, or a client that bypasses the router.
  * <p>
  * A replica's answer is looked up on every write (one catalog query); a database that is no
- * replica is believed for {@link #TRUST_WRITABLE_MS}, so that the usual case costs nothing.
+ * replica is believed for {@link ReplicaFence#TRUST_WRITABLE_MS}, so that the usual case costs
+ * nothing.
  */
 @Configuration(proxyBeanMethods = false)
 class ReplicaWrites {
-
-    /** The prefix of the subscriptions {@code migrate} creates: {@code microposts_posts_to_service}. */
-    static final String SUBSCRIPTION_PREFIX = "microposts_";
-
-    static final long TRUST_WRITABLE_MS = 1000;
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> replicaWritesGuard(
@@ -58,65 +50,19 @@ class ReplicaWrites {
             local.clear();
         }
         FilterRegistrationBean<OncePerRequestFilter> registration =
-                new FilterRegistrationBean<>(new Guard(local, new Subscriptions(data)));
+                new FilterRegistrationBean<>(new Guard(local, new ReplicaFence(data)));
         registration.addUrlPatterns("/api/*");
         registration.setOrder(RequestIds.ORDER + 3);
         registration.setEnabled(!local.isEmpty());
         return registration;
     }
 
-    /** Whether this process's database subscribes to a module's tables. */
-    static final class Subscriptions {
-
-        private final DataSource data;
-        private final Map<ModuleId, Long> writableUntil = new ConcurrentHashMap<>();
-        private volatile Boolean postgres;
-
-        Subscriptions(DataSource data) {
-            this.data = data;
-        }
-
-        boolean replica(ModuleId module) throws SQLException {
-            Long until = writableUntil.get(module);
-            if (until != null && System.currentTimeMillis() < until) {
-                return false;
-            }
-            boolean replica = lookUp(module);
-            if (replica) {
-                writableUntil.remove(module);
-            } else {
-                writableUntil.put(module, System.currentTimeMillis() + TRUST_WRITABLE_MS);
-            }
-            return replica;
-        }
-
-        private boolean lookUp(ModuleId module) throws SQLException {
-            try (Connection connection = data.getConnection()) {
-                if (postgres == null) {
-                    postgres = "PostgreSQL"
-                            .equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
-                }
-                if (!postgres) {
-                    return false; // the embedded database has no replication: never a replica
-                }
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid"
-                                + " WHERE d.datname = current_database() AND s.subname LIKE ?)")) {
-                    statement.setString(1, SUBSCRIPTION_PREFIX + module.id() + "\\_%");
-                    try (ResultSet result = statement.executeQuery()) {
-                        return result.next() && result.getBoolean(1);
-                    }
-                }
-            }
-        }
-    }
-
     static final class Guard extends OncePerRequestFilter {
 
         private final Map<ModuleId, List<PathPattern>> paths = new java.util.EnumMap<>(ModuleId.class);
-        private final Subscriptions subscriptions;
+        private final ReplicaFence subscriptions;
 
-        Guard(Set<ModuleId> local, Subscriptions subscriptions) {
+        Guard(Set<ModuleId> local, ReplicaFence subscriptions) {
             this.subscriptions = subscriptions;
             PathPatternParser parser = new PathPatternParser();
             for (ModuleId module : local) {

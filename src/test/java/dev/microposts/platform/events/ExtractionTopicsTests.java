@@ -33,4 +33,15 @@ class ExtractionTopicsTests {
         Set<ModuleId> alone = EventBridge.consumers(EnumSet.of(ModuleId.TIMELINE), Set.of());
         assertThat(during).containsExactly(ModuleId.TIMELINE).isEqualTo(after).isEqualTo(alone);
     }
+
+    @Test
+    void aProcessThatRunsAConsumerBeingExtractedReadsInAGroupOfItsOwn() {
+        Set<ModuleId> monolith = EnumSet.of(ModuleId.ACCOUNTS, ModuleId.TIMELINE);
+        // the extracted process reads in the usual group, the monolith beside it in another
+        assertThat(EventBridge.group(EnumSet.of(ModuleId.TIMELINE), Set.of())).isEqualTo("microposts-timeline");
+        assertThat(EventBridge.group(monolith, EnumSet.of(ModuleId.TIMELINE)))
+                .isEqualTo("microposts-timeline-extracting");
+        // extracting a producer does not change the consumer's group
+        assertThat(EventBridge.group(MONOLITH, EnumSet.of(ModuleId.POSTS))).isEqualTo("microposts-timeline");
+    }
 }

@@ -8,13 +8,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rehearsal of bin/microposts-migrate-rehearsal, shortened (a lower rate, shorter phases):
- * real PostgreSQL servers, a real Kafka broker, real processes; posts and then social extracted
- * under an open-loop load through every step, with rollbacks, and completed.
+ * real PostgreSQL servers, a real Kafka broker, real processes; posts, social and then timeline
+ * extracted under an open-loop load through every step, with rollbacks, and completed.
  */
 class MigrationRehearsalIT {
 
     @Test
-    void postsAndThenSocialAreExtractedUnderLoadWithNothingFailedLostOrReused() throws Exception {
+    void postsSocialAndTimelineAreExtractedUnderLoadWithNothingFailedLostOrReused() throws Exception {
         MigrationRehearsal.Report report = new MigrationRehearsal(25, Duration.ofSeconds(2)).run();
         System.out.println(report.table());
         assertThat(report.failures()).as("failed requests").isEmpty();

@@ -56,7 +56,7 @@ class ReplicaWritesPostgresTests {
         sql.execute("CREATE SUBSCRIPTION microposts_posts_to_service CONNECTION 'host=127.0.0.1 port=1 dbname=none'"
                 + " PUBLICATION microposts_posts WITH (connect = false)");
         // a database just seen writable is believed so for a second (the router sends it no write by then)
-        Thread.sleep(ReplicaWrites.TRUST_WRITABLE_MS + 200);
+        Thread.sleep(ReplicaFence.TRUST_WRITABLE_MS + 200);
         try {
             Response refused =
                     api.post("/api/users/" + alice + "/collection", token, Api.json("text", "while replicated"));
