@@ -67,6 +67,10 @@ public final class MigrateCommand {
               --interval D            start --shift: the time between two steps (default 30s)
               --drop-source           complete: drop the module's tables on the monolith's database
                                       (default: keep them, renamed <table>_extracted)
+              --restart CMD           complete: first restart the monolith without the module by running
+                                      CMD with sh -c (e.g. a helm upgrade --wait, a systemctl restart), and
+                                      wait until it is back on its database without the module
+              --restart-wait D        complete --restart: how long to wait for that (default 10m)
             """;
 
     private MigrateCommand() {}
@@ -158,7 +162,9 @@ public final class MigrateCommand {
                 "hold",
                 "drop-source",
                 "shift",
-                "interval");
+                "interval",
+                "restart",
+                "restart-wait");
         for (String option : options.keySet()) {
             if (!known.contains(option)) {
                 throw new IllegalArgumentException("--" + option + " is not an option");
@@ -594,16 +600,10 @@ public final class MigrateCommand {
                 out.println("the migration of " + name + " is complete");
                 return;
             }
-            List<String> running = new ArrayList<>();
-            try (Statement sql = monolith.createStatement();
-                    java.sql.ResultSet row = sql.executeQuery("SELECT DISTINCT application_name FROM pg_stat_activity"
-                            + " WHERE datname = current_database() AND application_name LIKE 'microposts:%'")) {
-                while (row.next()) {
-                    String modules = row.getString(1).substring("microposts:".length());
-                    if (List.of(modules.split(",")).contains(name)) {
-                        running.add(row.getString(1));
-                    }
-                }
+            List<String> running = runningTheModule(monolith);
+            if (!running.isEmpty() && options.containsKey("restart")) {
+                restartMonolith(monolith, options.get("restart"));
+                running = runningTheModule(monolith);
             }
             if (!running.isEmpty()) {
                 List<String> rest = new ArrayList<>();
@@ -618,7 +618,8 @@ public final class MigrateCommand {
                                 + " MICROPOSTS_MODULES=" + String.join(",", rest) + ", MICROPOSTS_"
                                 + name.toUpperCase(Locale.ROOT) + "_URL=<the service>, and without"
                                 + " MICROPOSTS_EXTRACTING=" + name + " (hold its route groups in the router while it"
-                                + " restarts: java -jar microposts.jar router hold <group>)",
+                                + " restarts: java -jar microposts.jar router hold <group>), or give the command that"
+                                + " restarts it: " + command(Step.COMPLETE) + " --restart '<command>'",
                         3);
             }
             state.begin(Step.COMPLETE);
@@ -661,6 +662,89 @@ public final class MigrateCommand {
             state.end(Step.COMPLETE, Optional.of(Step.COMPLETE), "done", figures);
             out.println("complete: replication back stopped; " + figures + ". " + name + " lives in its own process"
                     + " and database now.");
+        }
+
+        /** The names of the connections to the monolith's database of processes that run the module. */
+        private List<String> runningTheModule(Connection monolith) throws SQLException {
+            List<String> running = new ArrayList<>();
+            for (String process : processes(monolith)) {
+                if (List.of(process.substring("microposts:".length()).split(","))
+                        .contains(name)) {
+                    running.add(process);
+                }
+            }
+            return running;
+        }
+
+        /** The MicroPosts processes connected to a database, by their connections' names (microposts:<modules>). */
+        private static List<String> processes(Connection db) throws SQLException {
+            List<String> names = new ArrayList<>();
+            try (Statement sql = db.createStatement();
+                    java.sql.ResultSet row = sql.executeQuery("SELECT DISTINCT application_name FROM pg_stat_activity"
+                            + " WHERE datname = current_database() AND application_name LIKE 'microposts:%'")) {
+                while (row.next()) {
+                    names.add(row.getString(1));
+                }
+            }
+            return names;
+        }
+
+        /**
+         * complete --restart: runs the operator's command that restarts the monolith without the
+         * module (its output passed on), then waits until no process runs the module on the
+         * monolith's database and a MicroPosts process is connected to it again (the restarted
+         * monolith's pool connects at start). Nothing is changed when the command fails or the wait
+         * ends first.
+         */
+        private void restartMonolith(Connection monolith, String restart) throws SQLException, InterruptedException {
+            Duration wait = options.containsKey("restart-wait")
+                    ? DurationStyle.detectAndParse(options.get("restart-wait"))
+                    : Duration.ofMinutes(10);
+            long deadline = System.nanoTime() + wait.toNanos();
+            out.println("restarting the monolith without " + name + ": sh -c '" + restart + "'");
+            long started = System.nanoTime();
+            int status;
+            try {
+                Process process = new ProcessBuilder("sh", "-c", restart)
+                        .redirectErrorStream(true)
+                        .start();
+                process.getOutputStream().close();
+                Thread copy = new Thread(() -> {
+                    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                        lines.lines().forEach(line -> out.println("  | " + line));
+                    } catch (IOException ex) {
+                        // the command's output ended
+                    }
+                });
+                copy.start();
+                if (!process.waitFor(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new MigrationException("the restart command did not end within " + wait + "; nothing was"
+                            + " changed: run complete again once the monolith runs without " + name);
+                }
+                copy.join(1000);
+                status = process.exitValue();
+            } catch (IOException ex) {
+                throw new MigrationException("could not run the restart command: " + ex.getMessage());
+            }
+            if (status != 0) {
+                throw new MigrationException("the restart command exited " + status + "; nothing was changed");
+            }
+            while (!runningTheModule(monolith).isEmpty() || processes(monolith).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new MigrationException("the monolith was not back without " + name + " within " + wait
+                            + " of the restart command (connections now: " + processes(monolith) + "); nothing was"
+                            + " changed: run complete again once it is");
+                }
+                Thread.sleep(200);
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "the monolith is back without %s after %.1f s (%s)%n",
+                    name,
+                    (System.nanoTime() - started) / 1e9,
+                    String.join(", ", processes(monolith)));
         }
 
         /** After switch-writes: the writes back on the monolith, the service a replica again. */

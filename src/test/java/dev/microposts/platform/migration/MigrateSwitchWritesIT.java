@@ -9,6 +9,8 @@ import dev.microposts.support.Topologies;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -184,14 +188,37 @@ class MigrateSwitchWritesIT {
         Result early = migrate("complete");
         assertThat(early.status()).isEqualTo(3);
         assertThat(early.err()).contains("still runs posts", "MICROPOSTS_MODULES=accounts,social,timeline");
-        // the monolith restarted without posts (same port and database; posts is the service now)
+        // a restart command that fails changes nothing
+        Result failed = migrate("complete", "--restart", "echo cannot; exit 7");
+        assertThat(failed.status()).isNotZero();
+        assertThat(failed.err()).contains("the restart command exited 7", "nothing was changed");
+        assertThat(failed.out()).contains("| cannot");
+        // complete --restart: its command has the monolith restarted without posts (same port and
+        // database; posts is the service now); here the test does the restart when the command asks
+        Path asked = Files.createTempFile("restart-asked", "");
+        Path restarted = Files.createTempFile("restart-done", "");
+        Files.delete(asked);
+        Files.delete(restarted);
+        CompletableFuture<Result> completing = CompletableFuture.supplyAsync(() -> migrate(
+                "complete",
+                "--restart",
+                "touch " + asked + " && while [ ! -f " + restarted + " ]; do sleep 0.1; done && echo restarted",
+                "--restart-wait",
+                "3m"));
+        long asking = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(asked) && System.nanoTime() < asking) {
+            Thread.sleep(100);
+        }
+        assertThat(asked).exists();
         monolith.terminate(Duration.ofSeconds(30));
         monolith.set("MICROPOSTS_MODULES", "accounts,social,timeline")
                 .set("MICROPOSTS_POSTS_URL", service.url())
                 .set("MICROPOSTS_EXTRACTING", null)
                 .start();
-        Result complete = migrate("complete");
+        Files.createFile(restarted);
+        Result complete = completing.get(4, TimeUnit.MINUTES);
         assertThat(complete.status()).as(complete.out() + complete.err()).isZero();
+        assertThat(complete.out()).contains("| restarted", "the monolith is back without posts");
         assertThat(single(monolithDb, "SELECT to_regclass('posts_microposts_extracted') IS NOT NULL"))
                 .isEqualTo("t");
         assertThat(single(monolithDb, "SELECT count(*) FROM pg_subscription")).isEqualTo("0");
