@@ -43,7 +43,9 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{/*
 The processes of the topology, as YAML: for each, its name, the modules it runs (modules: "" is
 every module), where each module it calls runs when not here (remote: module -> process), whether
-it has a database of its own, Kafka, the internal token, and whether it is the entry point.
+it has a database of its own, Kafka, the internal token, and whether it is the entry point; while a
+module is extracted (migration.phase: extracting), the module (extracting) and the databases'
+logical replication (logical).
 */}}
 {{- define "microposts.processes" -}}
 {{- $graph := include "microposts.modules" . | fromYaml }}
@@ -62,11 +64,22 @@ it has a database of its own, Kafka, the internal token, and whether it is the e
 {{- if not (hasKey $graph $extracted) }}
 {{- fail (printf "migration.extracted must be one of %s, not %q" (join ", " $all) $extracted) }}
 {{- end }}
+{{- $phase := .Values.migration.phase | default "extracted" }}
+{{- if eq $phase "extracting" }}
+{{- /* the move under way: the monolith runs every module and takes every route until migrate moves them;
+       the module's process runs beside it on its own database (a replica until switch-writes) */ -}}
+{{- range $all }}{{ $_ := set $where . "monolith" }}{{ end }}
+{{- $processes = append $processes (dict "name" "monolith" "modules" "" "runs" $all "database" true "kafka" true "internalToken" true "entry" false "extracting" $extracted "logical" true) }}
+{{- $processes = append $processes (dict "name" $extracted "modules" $extracted "runs" (list $extracted) "database" true "kafka" true "internalToken" true "entry" false "logical" true) }}
+{{- else if eq $phase "extracted" }}
 {{- $rest := without $all $extracted }}
 {{- range $rest }}{{ $_ := set $where . "monolith" }}{{ end }}
 {{- $_ := set $where $extracted $extracted }}
 {{- $processes = append $processes (dict "name" "monolith" "modules" (join "," $rest) "runs" $rest "database" true "kafka" true "internalToken" true "entry" false) }}
 {{- $processes = append $processes (dict "name" $extracted "modules" $extracted "runs" (list $extracted) "database" true "kafka" true "internalToken" true "entry" false) }}
+{{- else }}
+{{- fail (printf "migration.phase must be extracting or extracted, not %q" $phase) }}
+{{- end }}
 {{- else }}
 {{- fail (printf "topology must be monolith, microservices or migration, not %q" .Values.topology) }}
 {{- end }}
@@ -82,7 +95,11 @@ it has a database of its own, Kafka, the internal token, and whether it is the e
 {{- $result = append $result (merge (dict "remote" $remote "router" false) $p) }}
 {{- end }}
 {{- if ne .Values.topology "monolith" }}
-{{- $result = append $result (dict "name" "router" "modules" "router" "runs" (list) "remote" $where "database" false "kafka" false "internalToken" false "entry" true "router" true) }}
+{{- /* reaches: the processes the router may be sent to at run time besides those of its table (the
+       module being extracted, once migrate start adds it) */ -}}
+{{- $reaches := list }}
+{{- if and (eq .Values.topology "migration") (eq (.Values.migration.phase | default "extracted") "extracting") }}{{ $reaches = list .Values.migration.extracted }}{{ end }}
+{{- $result = append $result (dict "name" "router" "modules" "router" "runs" (list) "remote" $where "reaches" $reaches "database" false "kafka" false "internalToken" false "entry" true "router" true) }}
 {{- end }}
 processes:
 {{ toYaml $result | indent 2 }}

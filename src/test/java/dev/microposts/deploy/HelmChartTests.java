@@ -221,6 +221,10 @@ class HelmChartTests {
                 assertThat(hpas).as(name).isEmpty();
                 assertThat(deployment.getSpec().getReplicas()).as(name).isEqualTo(1);
                 assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+            } else if (deployment.getSpec().getReplicas() != null) {
+                // autoscaling turned off for it (the extracted process held at 0 pods until its
+                // data is copied): its replicas are the values', and nothing else scales it
+                assertThat(hpas).as(name).isEmpty();
             } else {
                 assertThat(hpas).as(name + ": its HorizontalPodAutoscaler").hasSize(1);
                 assertThat(deployment.getSpec().getReplicas())
@@ -271,9 +275,16 @@ class HelmChartTests {
     void theProcessesFormTheTopologyTheModuleGraphNeeds(String valuesFile) {
         Rendered rendered = new Rendered(render(valuesFile));
         Map<String, Deployment> byModule = new LinkedHashMap<>();
+        // a module being extracted runs in its own process too (that one counts here), while the
+        // process that extracts it is still the one the others call
+        Map<String, Deployment> extractedFrom = new LinkedHashMap<>();
         for (Deployment deployment : rendered.deployments()) {
+            String extracting = rendered.environment(deployment).get("MICROPOSTS_EXTRACTING");
+            if (extracting != null) {
+                extractedFrom.put(extracting, deployment);
+            }
             for (ModuleId module : rendered.modules(deployment)) {
-                if (module == ModuleId.ROUTER) {
+                if (module == ModuleId.ROUTER || module.id().equals(extracting)) {
                     continue;
                 }
                 assertThat(byModule.put(module.id(), deployment))
@@ -301,7 +312,7 @@ class HelmChartTests {
             for (ModuleId callee : calls) {
                 String url = env.get(callee.urlVariable());
                 assertThat(url).as(name + ": " + callee.urlVariable()).isNotNull();
-                Deployment target = byModule.get(callee.id());
+                Deployment target = extractedFrom.getOrDefault(callee.id(), byModule.get(callee.id()));
                 assertThat(url).isEqualTo("http://" + target.getMetadata().getName() + ":8080");
                 rendered.one(Service.class, target.getMetadata().getName());
                 // the callee's NetworkPolicy lets this process in
@@ -362,6 +373,46 @@ class HelmChartTests {
             assertThat(topics).isEmpty();
             assertThat(rendered.crds("Kafka")).isEmpty();
         }
+    }
+
+    @Test
+    void anExtractionUnderWayRunsTheModuleInBothProcessesOnLogicalReplication() {
+        Rendered rendered = new Rendered(render("extracting.yaml"));
+        Deployment monolith = rendered.one(Deployment.class, RELEASE + "-monolith");
+        Deployment timeline = rendered.one(Deployment.class, RELEASE + "-timeline");
+        Deployment router = rendered.one(Deployment.class, RELEASE + "-router");
+        // the monolith runs every module, the timeline among them while it is extracted
+        assertThat(rendered.modules(monolith)).containsExactlyInAnyOrderElementsOf(ModuleId.BUSINESS);
+        assertThat(rendered.environment(monolith)).containsEntry("MICROPOSTS_EXTRACTING", "timeline");
+        assertThat(rendered.modules(timeline)).containsExactly(ModuleId.TIMELINE);
+        assertThat(timeline.getSpec().getReplicas())
+                .as("no timeline pod before copy")
+                .isZero();
+        assertThat(rendered.environment(timeline)).doesNotContainKey("MICROPOSTS_EXTRACTING");
+        // every route starts on the monolith; the router may be sent to the timeline's process
+        for (ModuleId module : ModuleId.BUSINESS) {
+            assertThat(rendered.environment(router))
+                    .containsEntry(module.urlVariable(), "http://" + RELEASE + "-monolith:8080");
+        }
+        assertThat(rendered.allowedFrom(timeline))
+                .contains(router.getSpec().getSelector().getMatchLabels());
+        // both databases replicate logically, with a superuser for the subscriptions
+        for (String cluster : List.of(RELEASE + "-monolith-db", RELEASE + "-timeline-db")) {
+            Map<String, Object> spec = map(rendered.crd("Cluster", cluster).get("spec"));
+            assertThat(spec).as(cluster).containsEntry("enableSuperuserAccess", true);
+            assertThat(map(map(spec.get("postgresql")).get("parameters")))
+                    .as(cluster)
+                    .containsEntry("wal_level", "logical");
+        }
+        // once complete, the same values with phase extracted: no logical replication, the monolith without it
+        Rendered after = new Rendered(render("extracting.yaml", Map.of("migration.phase", "extracted")));
+        assertThat(after.modules(after.one(Deployment.class, RELEASE + "-monolith")))
+                .doesNotContain(ModuleId.TIMELINE);
+        assertThat(map(after.crd("Cluster", RELEASE + "-monolith-db").get("spec")))
+                .doesNotContainKey("postgresql")
+                .doesNotContainKey("enableSuperuserAccess");
+        assertThatThrownBy(() -> render("extracting.yaml", Map.of("migration.phase", "halfway")))
+                .hasMessageContaining("migration.phase must be extracting or extracted");
     }
 
     @ParameterizedTest

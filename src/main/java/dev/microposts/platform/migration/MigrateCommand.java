@@ -56,7 +56,10 @@ public final class MigrateCommand {
               --wait D                copy: how long to wait for the initial copy (default 1h; again resumes)
               --range-rows N          verify: rows per checksummed range (default 10000)
               --show N                verify: differing rows shown per table (default 20)
-              --service-url URL       start: the extracted process (MICROPOSTS_<MODULE>_URL)
+              --service-url URL       start: the extracted process (MICROPOSTS_<MODULE>_URL), as the router
+                                      reaches it
+              --service-check URL     start: where this command reaches it to see that it answers, when
+                                      not at --service-url (e.g. through kubectl port-forward)
               --router URL            the router's admin API (http://127.0.0.1:$MICROPOSTS_ROUTER_ADMIN_PORT,
                                       9080), with the credential MICROPOSTS_ROUTER_ADMIN_TOKEN
               --target-conninfo S     how the monolith's server reaches the module's database, for the
@@ -157,6 +160,7 @@ public final class MigrateCommand {
                 "range-rows",
                 "show",
                 "service-url",
+                "service-check",
                 "router",
                 "target-conninfo",
                 "hold",
@@ -420,7 +424,8 @@ public final class MigrateCommand {
                         + " docs/MIGRATION.md) and give its URL with --service-url (or MICROPOSTS_"
                         + name.toUpperCase(Locale.ROOT) + "_URL)");
             }
-            answers(serviceUrl);
+            // where this command reaches it may differ from where the router does (a port-forward)
+            answers(options.getOrDefault("service-check", serviceUrl));
             RouterAdmin router = router();
             JsonNode group = router.group(name);
             String primary = primary(group);
