@@ -75,8 +75,10 @@ logical replication (logical).
 {{- $rest := without $all $extracted }}
 {{- range $rest }}{{ $_ := set $where . "monolith" }}{{ end }}
 {{- $_ := set $where $extracted $extracted }}
-{{- $processes = append $processes (dict "name" "monolith" "modules" (join "," $rest) "runs" $rest "database" true "kafka" true "internalToken" true "entry" false) }}
-{{- $processes = append $processes (dict "name" $extracted "modules" $extracted "runs" (list $extracted) "database" true "kafka" true "internalToken" true "entry" false) }}
+{{- /* logical still: the replication back runs until migrate complete ends, after this upgrade (and
+       changing wal_level restarts PostgreSQL, which refuses to start below logical with a logical slot) */ -}}
+{{- $processes = append $processes (dict "name" "monolith" "modules" (join "," $rest) "runs" $rest "database" true "kafka" true "internalToken" true "entry" false "logical" true) }}
+{{- $processes = append $processes (dict "name" $extracted "modules" $extracted "runs" (list $extracted) "database" true "kafka" true "internalToken" true "entry" false "logical" true) }}
 {{- else }}
 {{- fail (printf "migration.phase must be extracting or extracted, not %q" $phase) }}
 {{- end }}

@@ -404,13 +404,18 @@ class HelmChartTests {
                     .as(cluster)
                     .containsEntry("wal_level", "logical");
         }
-        // once complete, the same values with phase extracted: no logical replication, the monolith without it
+        // the upgrade that complete --restart runs: the monolith without it, the databases unchanged
+        // (the replication back runs until complete ends, after the upgrade)
         Rendered after = new Rendered(render("extracting.yaml", Map.of("migration.phase", "extracted")));
         assertThat(after.modules(after.one(Deployment.class, RELEASE + "-monolith")))
                 .doesNotContain(ModuleId.TIMELINE);
-        assertThat(map(after.crd("Cluster", RELEASE + "-monolith-db").get("spec")))
-                .doesNotContainKey("postgresql")
-                .doesNotContainKey("enableSuperuserAccess");
+        assertThat(after.environment(after.one(Deployment.class, RELEASE + "-monolith")))
+                .doesNotContainKey("MICROPOSTS_EXTRACTING");
+        for (String cluster : List.of(RELEASE + "-monolith-db", RELEASE + "-timeline-db")) {
+            assertThat(after.crd("Cluster", cluster).get("spec"))
+                    .as(cluster)
+                    .isEqualTo(rendered.crd("Cluster", cluster).get("spec"));
+        }
         assertThatThrownBy(() -> render("extracting.yaml", Map.of("migration.phase", "halfway")))
                 .hasMessageContaining("migration.phase must be extracting or extracted");
     }
