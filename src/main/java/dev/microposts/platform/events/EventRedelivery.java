@@ -1,9 +1,20 @@
 package dev.microposts.platform.events;
 
+import dev.microposts.platform.topology.MicropostsProperties;
+import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.topology.ReplicaFence;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executor;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.ResubmissionOptions;
@@ -25,6 +36,12 @@ import org.springframework.stereotype.Component;
  * that neither complete nor fail (their process stopped, or the full queue left them to the
  * registry: {@link ListenerOverflow}) are marked failed by the registry's staleness monitor
  * ({@code spring.modulith.events.staleness.*}) and then come here.
+ * <p>
+ * While this database is the replica of a module written by event listeners (a migration has its
+ * writes on the other side: {@link ReplicaFence}), that module's failed publications wait: their
+ * publication time is moved to now every round, so they are not delivered again in vain and, the
+ * registry choosing the oldest first, do not keep the other failed publications waiting. Once the
+ * writes come back they are delivered again like any other.
  */
 @Component
 class EventRedelivery implements SchedulingConfigurer {
@@ -37,10 +54,21 @@ class EventRedelivery implements SchedulingConfigurer {
     private final int batch;
     private final Duration every;
 
+    private final DataSource data;
+    private final ReplicaFence fence;
+    private final List<ModuleId> fenced;
+
     EventRedelivery(
             FailedEventPublications failed,
             @Qualifier("applicationTaskExecutor") Executor listeners,
-            EventsProperties settings) {
+            EventsProperties settings,
+            MicropostsProperties topology,
+            ObjectProvider<DataSource> dataSource) {
+        this.data = dataSource.getIfAvailable();
+        this.fence = new ReplicaFence(data);
+        this.fenced = topology.localModules().stream()
+                .filter(module -> !module.consumes().isEmpty())
+                .toList();
         this.failed = failed;
         this.listeners = listeners;
         this.minimumAge = settings.redeliverAfter();
@@ -60,6 +88,7 @@ class EventRedelivery implements SchedulingConfigurer {
         if (room == 0) {
             return; // the listeners are busy with a burst: what failed waits for the next round
         }
+        deferReplicaListeners();
         try {
             failed.resubmit(ResubmissionOptions.defaults()
                     .withMinAge(minimumAge)
@@ -67,6 +96,27 @@ class EventRedelivery implements SchedulingConfigurer {
                     .withMaxInFlight(batch));
         } catch (RuntimeException ex) {
             log.warn("Could not redeliver failed event publications: {}", ex.getMessage());
+        }
+    }
+
+    /** The failed publications of the modules whose tables are a replica here, put back to now. */
+    void deferReplicaListeners() {
+        for (ModuleId module : fenced) {
+            try {
+                if (!fence.replica(module)) {
+                    continue;
+                }
+                try (Connection connection = data.getConnection();
+                        PreparedStatement defer = connection.prepareStatement("UPDATE event_publication SET"
+                                + " publication_date = ? WHERE status = 'FAILED' AND completion_date IS NULL"
+                                + " AND listener_id LIKE ?")) {
+                    defer.setTimestamp(1, Timestamp.from(Instant.now()));
+                    defer.setString(2, "dev.microposts." + module.id() + ".%");
+                    defer.executeUpdate();
+                }
+            } catch (SQLException ex) {
+                log.warn("Could not defer the failed publications of {}: {}", module.id(), ex.getMessage());
+            }
         }
     }
 }

@@ -553,8 +553,11 @@ public final class MigrateCommand {
                 try {
                     awaitIdle(router, held, hold);
                     drained = System.nanoTime();
-                    closeFences(monolith, service, held, hold);
+                    boolean fenced = false;
+                    boolean unsubscribed = false;
                     try {
+                        closeFences(monolith, service, held, hold);
+                        fenced = true;
                         if (Replication.subscribed(service, forward)
                                 && !Replication.catchUp(monolith, forward, remaining(held, hold))) {
                             throw new MigrationException("the service's database did not catch up with the"
@@ -562,11 +565,21 @@ public final class MigrateCommand {
                                     + " is lower (" + command("status") + ")");
                         }
                         caughtUp = System.nanoTime();
+                        unsubscribed = Replication.subscribed(service, forward);
                         Replication.unsubscribe(service, forward);
                         sequences = Replication.advanceSequences(monolith, service, tables);
                         Replication.subscribe(monolith, reverse, conninfo, publication, false, true);
+                    } catch (RuntimeException | SQLException | InterruptedException ex) {
+                        if (unsubscribed && !Replication.subscribed(monolith, reverse)) {
+                            // neither side a replica: the service's database follows the monolith's again
+                            // from where its slot stands, before the listeners or the writes go on
+                            resubscribe(service, forward, conninfo("source-conninfo", source), ex);
+                        }
+                        throw ex;
                     } finally {
-                        openFences(monolith, service);
+                        if (fenced) {
+                            openFences(monolith, service);
+                        }
                     }
                     route(router, group, SERVICE, primary, false);
                     router.release(name);
@@ -641,8 +654,10 @@ public final class MigrateCommand {
                     // what the monolith's listeners left for later while the service took the writes:
                     // the service applies those events, and no listener of the module runs here again
                     try (Statement sql = monolith.createStatement()) {
-                        sql.executeUpdate("DELETE FROM event_publication WHERE completion_date IS NULL AND"
-                                + " listener_id LIKE 'dev.microposts." + name + ".%'");
+                        int deferred = sql.executeUpdate("DELETE FROM event_publication WHERE completion_date IS"
+                                + " NULL AND listener_id LIKE 'dev.microposts." + name + ".%'");
+                        out.println("deleted " + deferred + " undelivered publications of " + name + "'s listeners on"
+                                + " the monolith's database (events its listeners left for the service)");
                     }
                 }
                 Replication.unpublish(service, Replication.publication(name));
@@ -724,11 +739,12 @@ public final class MigrateCommand {
                 });
                 copy.start();
                 if (!process.waitFor(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
                     throw new MigrationException("the restart command did not end within " + wait + "; nothing was"
                             + " changed: run complete again once the monolith runs without " + name);
                 }
-                copy.join(1000);
+                copy.join(10_000); // its output to the end (a child still holding it open is not waited for longer)
                 status = process.exitValue();
             } catch (IOException ex) {
                 throw new MigrationException("could not run the restart command: " + ex.getMessage());
@@ -773,18 +789,29 @@ public final class MigrateCommand {
                 router.hold(name, hold);
                 try {
                     awaitIdle(router, held, hold);
-                    closeFences(monolith, service, held, hold);
+                    boolean fenced = false;
+                    boolean unsubscribed = false;
                     try {
+                        closeFences(monolith, service, held, hold);
+                        fenced = true;
                         if (Replication.subscribed(monolith, reverse)
                                 && !Replication.catchUp(service, reverse, remaining(held, hold))) {
                             throw new MigrationException("the monolith's database did not catch up with the"
                                     + " service's within the hold; nothing was switched back: run it again");
                         }
+                        unsubscribed = Replication.subscribed(monolith, reverse);
                         Replication.unsubscribe(monolith, reverse);
                         Replication.advanceSequences(service, monolith, tables);
                         Replication.subscribe(service, forward, conninfo, publication, false, true);
+                    } catch (RuntimeException | SQLException | InterruptedException ex) {
+                        if (unsubscribed && !Replication.subscribed(service, forward)) {
+                            resubscribe(monolith, reverse, conninfo("target-conninfo", target), ex);
+                        }
+                        throw ex;
                     } finally {
-                        openFences(monolith, service);
+                        if (fenced) {
+                            openFences(monolith, service);
+                        }
                     }
                     route(router, group, primary, primary, true);
                     router.release(name);
@@ -820,8 +847,15 @@ public final class MigrateCommand {
                 throw new MigrationException("the monolith's " + name + " listeners did not pause within the hold;"
                         + " nothing was switched: run it again");
             }
-            if (!Replication.closeFence(service, key, remaining(held, hold))) {
-                Replication.openFence(monolith, key);
+            boolean closed = false;
+            try {
+                closed = Replication.closeFence(service, key, remaining(held, hold));
+            } finally {
+                if (!closed) {
+                    Replication.openFence(monolith, key);
+                }
+            }
+            if (!closed) {
                 throw new MigrationException("the service's " + name + " listeners did not pause within the hold;"
                         + " nothing was switched: run it again");
             }
@@ -836,6 +870,24 @@ public final class MigrateCommand {
                 Replication.openFence(service, key);
             } finally {
                 Replication.openFence(monolith, key);
+            }
+        }
+
+        /**
+         * A switch (or its way back) that failed after it dropped the subscription of the side that
+         * followed: that subscription again, on its slot, which still holds every change since (so
+         * the side stays a replica and misses nothing); when even that fails, both failures are told.
+         */
+        private void resubscribe(Connection db, String subscription, String conninfo, Exception failure) {
+            try {
+                Replication.subscribe(db, subscription, conninfo, Replication.publication(name), false, true);
+                out.println("the switch failed after the subscription " + subscription + " was dropped: it is made"
+                        + " again on its slot, so nothing was switched");
+            } catch (SQLException | RuntimeException ex) {
+                failure.addSuppressed(ex);
+                out.println("the switch failed after the subscription " + subscription + " was dropped, and making it"
+                        + " again failed too (" + ex.getMessage() + "): neither database is a replica now; run "
+                        + command(Step.SWITCH_WRITES) + " or " + command("rollback") + " again before anything else");
             }
         }
 
@@ -974,6 +1026,18 @@ public final class MigrateCommand {
             }
             needTarget();
             long started = System.nanoTime();
+            try (Connection service = target.connect()) {
+                List<String> consuming = module.consumes().isEmpty() ? List.of() : runningTheModule(service);
+                if (!consuming.isEmpty()) {
+                    // once its database is no replica it would apply events to the emptied tables
+                    // and move its consumer group past them
+                    throw new MigrationException(
+                            "a process runs " + name + " on its own database ("
+                                    + String.join(", ", consuming) + "): stop it first (its tables are written by event"
+                                    + " listeners, which would refill them); nothing was changed",
+                            3);
+                }
+            }
             state.log("rollback", "started", "from " + at.get().command());
             try (Connection service = target.connect()) {
                 String subscription = Replication.forward(name);

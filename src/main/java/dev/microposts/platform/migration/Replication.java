@@ -286,15 +286,23 @@ final class Replication {
      * dev.microposts.platform.topology.ReplicaFence}): once it is held, no listener transaction of
      * the module runs there, and new ones wait. False when it was not free within the time given.
      */
-    static boolean closeFence(Connection db, long key, long timeoutMillis) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        while (!"t".equals(single(db, "SELECT pg_try_advisory_lock(" + key + ")"))) {
-            if (System.nanoTime() > deadline) {
-                return false;
+    static boolean closeFence(Connection db, long key, long timeoutMillis) throws SQLException {
+        // queued, not polled: a waiting exclusive request makes new shared ones wait behind it, so a
+        // busy listener pool cannot keep the fence open for ever
+        try (Statement sql = db.createStatement()) {
+            sql.execute("SET lock_timeout = " + Math.max(1, timeoutMillis));
+            try {
+                sql.execute("SELECT pg_advisory_lock(" + key + ")");
+                return true;
+            } catch (SQLException ex) {
+                if ("55P03".equals(ex.getSQLState())) {
+                    return false; // lock_not_available: the time given ran out
+                }
+                throw ex;
+            } finally {
+                sql.execute("RESET lock_timeout");
             }
-            Thread.sleep(2);
         }
-        return true;
     }
 
     /** Lets the module's listener transactions run again on a database. */

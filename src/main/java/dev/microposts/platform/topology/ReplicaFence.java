@@ -4,10 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Whether this process's database is a replica of a module's tables: while a module is extracted
@@ -26,6 +28,9 @@ public final class ReplicaFence {
 
     /** The prefix of the subscriptions {@code migrate} creates: {@code microposts_posts_to_service}. */
     public static final String SUBSCRIPTION_PREFIX = "microposts_";
+
+    /** The longest a listener transaction waits for the fence before it fails (and is delivered again). */
+    static final long LISTENER_WAIT_MS = 10_000;
 
     /** How long a database found to be no replica is believed without asking again. */
     public static final long TRUST_WRITABLE_MS = 1000;
@@ -46,7 +51,8 @@ public final class ReplicaFence {
      * exclusively by {@code migrate} while it moves the module's writes.
      */
     public static long lockKey(ModuleId module) {
-        return 0x4d6963726f000000L + module.ordinal(); // "Micro" and the module
+        // "Micro" and the module's name (String.hashCode is the same in every JVM and build)
+        return 0x4d6963726f000000L + (module.id().hashCode() & 0xffffffL);
     }
 
     /** The pattern of the subscriptions that make a database a replica of the module's tables. */
@@ -92,9 +98,21 @@ public final class ReplicaFence {
             if (!postgres(connection)) {
                 return;
             }
+            if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+                // outside a transaction the lock would be gone before the listener's writes
+                throw new IllegalStateException("the replica fence is entered inside the listener's transaction");
+            }
+            try (Statement sql = connection.createStatement()) {
+                // a migrate that stays inside its fence (its host gone) does not hold listener
+                // threads and their connections for ever: the event is delivered again later
+                sql.execute("SET LOCAL lock_timeout = " + LISTENER_WAIT_MS);
+            }
             try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
                 lock.setLong(1, lockKey(module));
                 lock.execute();
+            }
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL lock_timeout = 0");
             }
             if (subscribed(connection, module)) {
                 throw new Replica(module);
