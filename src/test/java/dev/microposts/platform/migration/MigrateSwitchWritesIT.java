@@ -146,6 +146,18 @@ class MigrateSwitchWritesIT {
         Load load = new Load(api, alice, aliceToken, 4);
         load.start();
         Thread.sleep(1_500);
+        // a switch that fails after it dropped the service's subscription (the way back cannot be
+        // made: the monolith's server cannot reach the given address) makes that subscription again
+        // on its slot, so the service's database goes on following and nothing is switched
+        Result broken = migrate("switch-writes", "--target-conninfo", "host=127.0.0.1 port=1 dbname=none");
+        assertThat(broken.status()).as(broken.out() + broken.err()).isNotZero();
+        assertThat(broken.out()).contains("it is made again on its slot");
+        assertThat(single(
+                        serviceDb,
+                        "SELECT count(*) FROM pg_subscription WHERE subname = 'microposts_posts_to_service'"))
+                .isEqualTo("1");
+        assertThat(single(monolithDb, "SELECT count(*) FROM pg_subscription")).isEqualTo("0");
+        Thread.sleep(1_000);
         Result switched = migrate("switch-writes");
         assertThat(switched.status()).as(switched.out() + switched.err()).isZero();
         assertThat(switched.out()).contains("switched: hold");
