@@ -105,23 +105,40 @@ public final class MigrationRehearsal {
     private double longestHold;
     private long shadowDifferences;
 
+    /** The load's proportions: the rehearsal's own (40% writes), or the benchmark's {@code mix}. */
+    private boolean benchMix;
+
     public MigrationRehearsal(int rate, Duration phase) {
         this.rate = rate;
         this.phase = phase;
     }
 
+    /** The benchmark's {@code mix} instead: 60% timeline reads, 30% collection reads, 10% new microposts. */
+    public MigrationRehearsal benchMix() {
+        this.benchMix = true;
+        return this;
+    }
+
     public static void main(String[] args) throws Exception {
         int rate = 40;
         Duration phase = Duration.ofSeconds(5);
+        boolean mix = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
                 case "--phase" -> phase = Duration.ofSeconds(Long.parseLong(args[i + 1]));
+                case "--workload" -> {
+                    if (!List.of("rehearsal", "mix").contains(args[i + 1])) {
+                        throw new IllegalArgumentException("--workload is rehearsal or mix, not " + args[i + 1]);
+                    }
+                    mix = args[i + 1].equals("mix");
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         System.out.println("machine: " + Machine.describe());
-        Report report = new MigrationRehearsal(rate, phase).run();
+        MigrationRehearsal rehearsal = new MigrationRehearsal(rate, phase);
+        Report report = (mix ? rehearsal.benchMix() : rehearsal).run();
         System.out.println(report.table());
         report.failures().stream().limit(10).forEach(failure -> System.out.println("failed: " + failure));
         boolean ok = report.failed() == 0
@@ -186,7 +203,7 @@ public final class MigrationRehearsal {
         String admin = "http://127.0.0.1:" + adminPort;
 
         Api api = new Api(router.url());
-        Load load = new Load(api, rate);
+        Load load = new Load(api, rate, benchMix);
         load.prepare(4, 4);
         load.start();
         try {
@@ -501,9 +518,15 @@ public final class MigrationRehearsal {
         private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         private final ExecutorService workers = Executors.newFixedThreadPool(64);
 
-        Load(Api api, int rate) {
+        /** The benchmark's mix as the rehearsal's request kinds: a new micropost, a timeline read, a collection read. */
+        private static final int[] BENCH_MIX = {0, 5, 5, 5, 5, 5, 5, 9, 9, 9};
+
+        private final boolean benchMix;
+
+        Load(Api api, int rate, boolean benchMix) {
             this.api = api;
             this.rate = rate;
+            this.benchMix = benchMix;
         }
 
         void prepare(int authorCount, int followerCount) {
@@ -567,7 +590,7 @@ public final class MigrationRehearsal {
             int n = sequence.incrementAndGet();
             requests.incrementAndGet();
             try {
-                switch (n % 10) {
+                switch (benchMix ? BENCH_MIX[n % 10] : n % 10) {
                     case 0, 1, 2, 3 -> {
                         String author = authors.get(n % authors.size());
                         Api.Response posted = api.post(
