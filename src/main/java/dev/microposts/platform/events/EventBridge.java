@@ -107,7 +107,7 @@ class EventBridge implements SmartLifecycle {
         Set<ModuleId> extracting = settings.extractingModules();
         Set<String> topics = consumedTopics(local, extracting);
         Set<ModuleId> consumers = consumers(local, extracting);
-        this.usualGroup = "microposts-" + ModuleId.ids(consumers).replace(',', '-');
+        this.usualGroup = usualGroup(consumers);
         this.group = group(local, extracting);
         if (topics.isEmpty()) {
             this.container = null;
@@ -220,8 +220,12 @@ class EventBridge implements SmartLifecycle {
      */
     static String group(Set<ModuleId> local, Set<ModuleId> extracting) {
         Set<ModuleId> consumers = consumers(local, extracting);
-        String usual = "microposts-" + ModuleId.ids(consumers).replace(',', '-');
+        String usual = usualGroup(consumers);
         return consumers.stream().anyMatch(extracting::contains) ? usual + "-extracting" : usual;
+    }
+
+    private static String usualGroup(Set<ModuleId> consumers) {
+        return "microposts-" + ModuleId.ids(consumers).replace(',', '-');
     }
 
     /** Where the records of a topic that this process cannot read are parked. */

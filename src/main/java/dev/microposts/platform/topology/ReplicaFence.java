@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -35,8 +34,9 @@ public final class ReplicaFence {
     /** How long a database found to be no replica is believed without asking again. */
     public static final long TRUST_WRITABLE_MS = 1000;
 
-    private static final String SUBSCRIBED = "SELECT EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d"
+    private static final String A_SUBSCRIPTION = "EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d"
             + " ON d.oid = s.subdbid WHERE d.datname = current_database() AND s.subname LIKE ?)";
+    private static final String SUBSCRIBED = "SELECT " + A_SUBSCRIPTION;
 
     private final DataSource data;
     private final Map<ModuleId, Long> writableUntil = new ConcurrentHashMap<>();
@@ -102,20 +102,24 @@ public final class ReplicaFence {
                 // outside a transaction the lock would be gone before the listener's writes
                 throw new IllegalStateException("the replica fence is entered inside the listener's transaction");
             }
-            try (Statement sql = connection.createStatement()) {
-                // a migrate that stays inside its fence (its host gone) does not hold listener
-                // threads and their connections for ever: the event is delivered again later
-                sql.execute("SET LOCAL lock_timeout = " + LISTENER_WAIT_MS);
-            }
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+            // two round trips on every listener transaction: the lock, waited for at most
+            // LISTENER_WAIT_MS (a migrate that stays inside its fence, its host gone, does not hold
+            // listener threads and their connections for ever: the event is delivered again later),
+            // then the wait's limit lifted again and the replica looked up
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock_shared(?) FROM"
+                    + " (SELECT set_config('lock_timeout', ?, true)) limited")) {
                 lock.setLong(1, lockKey(module));
+                lock.setString(2, Long.toString(LISTENER_WAIT_MS));
                 lock.execute();
             }
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL lock_timeout = 0");
-            }
-            if (subscribed(connection, module)) {
-                throw new Replica(module);
+            try (PreparedStatement replica = connection.prepareStatement(
+                    "SELECT " + A_SUBSCRIPTION + " FROM (SELECT set_config('lock_timeout', '0', true)) unlimited")) {
+                replica.setString(1, subscriptions(module));
+                try (ResultSet result = replica.executeQuery()) {
+                    if (result.next() && result.getBoolean(1)) {
+                        throw new Replica(module);
+                    }
+                }
             }
         } catch (SQLException ex) {
             throw new IllegalStateException(
