@@ -371,15 +371,24 @@ class EventBridge implements SmartLifecycle {
      */
     private void startAtUsualOffsets() {
         KafkaAdmin kafkaAdmin = admin.getIfAvailable();
-        if (kafkaAdmin == null) {
-            return;
+        if (kafkaAdmin != null) {
+            startAt(kafkaAdmin.getConfigurationProperties(), group, usualGroup);
         }
-        try (AdminClient client = AdminClient.create(kafkaAdmin.getConfigurationProperties())) {
+    }
+
+    /**
+     * Gives {@code group}, when it has no committed offset yet, those of {@code usualGroup}; a group
+     * that has offsets of its own (a restarted process) keeps them. Returns the offsets given, empty
+     * when none were; a failure is logged, not thrown (the group then reads from the beginning).
+     */
+    static Map<TopicPartition, OffsetAndMetadata> startAt(
+            Map<String, Object> adminConfig, String group, String usualGroup) {
+        try (AdminClient client = AdminClient.create(adminConfig)) {
             Map<TopicPartition, OffsetAndMetadata> own = client.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata()
                     .get(10, TimeUnit.SECONDS);
             if (!own.isEmpty()) {
-                return;
+                return Map.of();
             }
             Map<TopicPartition, OffsetAndMetadata> usual =
                     new java.util.HashMap<>(client.listConsumerGroupOffsets(usualGroup)
@@ -390,6 +399,7 @@ class EventBridge implements SmartLifecycle {
                 client.alterConsumerGroupOffsets(group, usual).all().get(10, TimeUnit.SECONDS);
                 log.info("Consumer group {} begins where {} stands: {}", group, usualGroup, usual);
             }
+            return usual;
         } catch (Exception ex) {
             if (ex instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -399,6 +409,7 @@ class EventBridge implements SmartLifecycle {
                     group,
                     usualGroup,
                     NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
+            return Map.of();
         }
     }
 
