@@ -65,6 +65,7 @@ public final class MigrationRehearsal {
             long failed,
             List<String> failures,
             long acknowledgedWrites,
+            Map<String, Integer> writesByKind,
             long missingWrites,
             long idsIssuedTwice,
             long timelineMisses,
@@ -79,10 +80,15 @@ public final class MigrationRehearsal {
             text.append(row("requests", String.format(Locale.ROOT, "%,d", requests), ""));
             text.append(row("failed requests", Long.toString(failed), "0"));
             text.append(row("acknowledged writes", String.format(Locale.ROOT, "%,d", acknowledgedWrites), ""));
+            writesByKind.forEach((kind, count) ->
+                    text.append(row("&nbsp;&nbsp;" + kind, String.format(Locale.ROOT, "%,d", count), "")));
             text.append(row("acknowledged writes missing on the final databases", Long.toString(missingWrites), "0"));
             text.append(row("ids issued twice", Long.toString(idsIssuedTwice), "0"));
             text.append(row(
-                    "timelines missing an acknowledged micropost of a followee", Long.toString(timelineMisses), "0"));
+                    "timeline entries wrong after settling (an acknowledged micropost of a followee missing or"
+                            + " with an old text, a deleted one or one of an unfollowed author present)",
+                    Long.toString(timelineMisses),
+                    "0"));
             text.append(row("shadow differences after noise cancelling", Long.toString(shadowDifferences), "0"));
             text.append(row("longest hold", String.format(Locale.ROOT, "%.3f s", longestHoldSeconds), "< 2 s"));
             rollbackSeconds.forEach((what, seconds) ->
@@ -292,22 +298,48 @@ public final class MigrationRehearsal {
             sampler.stop();
             // settle, then count
             Thread.sleep(3_000);
-            Set<Long> posts = ids(serviceDbs.get("posts"), "SELECT id FROM posts_microposts");
+            Map<String, String> posts = pairs(serviceDbs.get("posts"), "SELECT id, text FROM posts_microposts");
             Set<String> follows =
                     strings(serviceDbs.get("social"), "SELECT follower || '>' || followee FROM social_follows");
             Set<Long> monolithPosts = ids(monolithDb, "SELECT id FROM posts_microposts_extracted");
             Set<String> monolithFollows =
                     strings(monolithDb, "SELECT follower || '>' || followee FROM social_follows_extracted");
             List<String> lost = new ArrayList<>();
-            load.posts.stream()
-                    .filter(id -> !posts.contains(id))
-                    .forEach(id -> lost.add("micropost " + id + " acknowledged at " + load.acknowledgedAt.get("p" + id)
-                            + (monolithPosts.contains(id) ? ", on the monolith's database" : ", on neither")));
+            for (long id : load.posts) {
+                if (load.uncertain.contains("p" + id)) {
+                    continue;
+                }
+                String micropost = "micropost " + id + " acknowledged at " + load.acknowledgedAt.get("p" + id);
+                String text = posts.get(Long.toString(id));
+                if (load.deleted.contains(id)) {
+                    if (text != null) {
+                        lost.add(micropost + ": deleted, and there again");
+                    }
+                } else if (text == null) {
+                    lost.add(
+                            micropost + (monolithPosts.contains(id) ? ", on the monolith's database" : ", on neither"));
+                } else if (!text.equals(load.texts.get(id))) {
+                    lost.add(micropost + ": its text is '" + text + "', the last acknowledged '" + load.texts.get(id)
+                            + "'");
+                }
+            }
             load.follows.stream()
                     .filter(pair -> !follows.contains(pair))
-                    .forEach(pair -> lost.add("follow " + pair + " acknowledged at "
-                            + load.acknowledgedAt.get("f" + pair)
+                    .forEach(pair -> lost.add("follow " + pair
                             + (monolithFollows.contains(pair) ? ", on the monolith's database" : ", on neither")));
+            load.following.forEach((pair, on) -> {
+                if (load.uncertain.contains("f" + pair) || on == follows.contains(pair)) {
+                    return;
+                }
+                String when = " acknowledged at " + load.acknowledgedAt.get("f" + pair);
+                lost.add(
+                        on
+                                ? "follow " + pair + when
+                                        + (monolithFollows.contains(pair)
+                                                ? ", on the monolith's database"
+                                                : ", on neither")
+                                : "unfollow " + pair + when + ": the pair follows again");
+            });
             lost.forEach(line -> System.out.println("missing on the final database: " + line));
             long missing = lost.size();
             long twice = load.posts.size() - new HashSet<>(load.posts).size();
@@ -316,7 +348,13 @@ public final class MigrationRehearsal {
                     load.requests.get(),
                     load.failures.size(),
                     List.copyOf(load.failures),
-                    load.posts.size() + load.follows.size(),
+                    load.acknowledged.values().stream()
+                                    .mapToInt(AtomicInteger::get)
+                                    .sum()
+                            + load.follows.size(),
+                    load.acknowledged.entrySet().stream()
+                            .collect(java.util.stream.Collectors.toMap(
+                                    Map.Entry::getKey, kind -> kind.getValue().get(), (a, b) -> a, LinkedHashMap::new)),
                     missing,
                     twice,
                     timelineMisses,
@@ -409,25 +447,72 @@ public final class MigrationRehearsal {
         return response.body();
     }
 
+    /**
+     * Timeline entries that are wrong once settled: each reader's timeline has every micropost of
+     * the authors it follows, each joiner's every micropost of the minor authors it follows at the
+     * end, all with their last acknowledged text; no timeline has a deleted micropost, or one of an
+     * author its owner does not follow (never followed, or unfollowed).
+     */
     private static long timelineMisses(String timelineDb, Load load, Duration settle) throws Exception {
         long deadline = System.nanoTime() + settle.toNanos();
-        long misses;
+        List<String> wrong = new ArrayList<>();
         do {
-            Set<String> entries = strings(timelineDb, "SELECT owner || '>' || post_id FROM timeline_entries");
-            misses = 0;
-            for (String follower : load.followers) {
-                for (Map.Entry<Long, String> post : load.authorOf.entrySet()) {
-                    if (!entries.contains(follower + ">" + post.getKey())) {
-                        misses++;
+            Map<String, String> entries = pairs(
+                    timelineDb,
+                    "SELECT e.owner || '>' || e.post_id, p.text FROM timeline_entries e"
+                            + " JOIN timeline_posts p ON p.post_id = e.post_id");
+            wrong.clear();
+            List<String> owners = new ArrayList<>(load.followers);
+            owners.addAll(load.joiners);
+            List<String> writers = new ArrayList<>(load.authors);
+            writers.addAll(load.minors);
+            for (String owner : owners) {
+                for (String author : writers) {
+                    String pair = owner + ">" + author;
+                    if (load.uncertain.contains("f" + pair)) {
+                        continue;
+                    }
+                    boolean follows = load.followers.contains(owner)
+                            ? load.authors.contains(author)
+                            : load.following.getOrDefault(pair, false);
+                    for (long id : load.posts) {
+                        if (!author.equals(load.authorOf.get(id)) || load.uncertain.contains("p" + id)) {
+                            continue;
+                        }
+                        String text = entries.get(owner + ">" + id);
+                        if (!follows || load.deleted.contains(id)) {
+                            if (text != null) {
+                                wrong.add(owner + " has " + id + " of " + author
+                                        + (follows ? ", deleted" : ", whom it does not follow"));
+                            }
+                        } else if (text == null) {
+                            wrong.add(owner + " misses " + id + " of " + author);
+                        } else if (!text.equals(load.texts.get(id))) {
+                            wrong.add(owner + " has " + id + " as '" + text + "', not '" + load.texts.get(id) + "'");
+                        }
                     }
                 }
             }
-            if (misses == 0) {
+            if (wrong.isEmpty()) {
                 return 0;
             }
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
-        return misses;
+        wrong.stream().limit(20).forEach(line -> System.out.println("timeline: " + line));
+        return wrong.size();
+    }
+
+    /** The first two columns of a query's rows, as strings. */
+    private static Map<String, String> pairs(String url, String query) throws SQLException {
+        Map<String, String> values = new java.util.HashMap<>();
+        try (Connection db = DriverManager.getConnection(url);
+                Statement sql = db.createStatement();
+                ResultSet row = sql.executeQuery(query)) {
+            while (row.next()) {
+                values.put(row.getString(1), row.getString(2));
+            }
+        }
+        return values;
     }
 
     private static Set<Long> ids(String url, String query) throws SQLException {
@@ -510,6 +595,32 @@ public final class MigrationRehearsal {
         final Map<Long, String> authorOf = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<String> follows = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String[]> pending = new ConcurrentLinkedQueue<>();
+        /** Authors who post little (at most {@link #MINOR_POSTS} each), whom the joiners follow and unfollow. */
+        final List<String> minors = new ArrayList<>();
+
+        final Map<String, AtomicInteger> minorPosts = new ConcurrentHashMap<>();
+        final List<String> joiners = new ArrayList<>();
+        /** The joiners' follows: each pair's last acknowledged state, true for following. */
+        final Map<String, Boolean> following = new ConcurrentHashMap<>();
+        /** Pairs followed, ready to be unfollowed; each pair is in one queue at a time. */
+        final ConcurrentLinkedQueue<String[]> followed = new ConcurrentLinkedQueue<>();
+        /** Microposts open to an edit or a delete; each is taken by one request at a time. */
+        final ConcurrentLinkedQueue<Long> editable = new ConcurrentLinkedQueue<>();
+        /** Each micropost's last acknowledged text. */
+        final Map<Long, String> texts = new ConcurrentHashMap<>();
+
+        final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+        /** Writes whose request failed: whether they took effect is unknown, so they are not checked. */
+        final Set<String> uncertain = ConcurrentHashMap.newKeySet();
+        /** Acknowledged writes under the load, by kind. */
+        final Map<String, AtomicInteger> acknowledged = new LinkedHashMap<>();
+
+        {
+            for (String kind : List.of("new microposts", "edits", "deletes", "follows", "unfollows")) {
+                acknowledged.put(kind, new AtomicInteger());
+            }
+        }
+
         final Map<String, java.time.Instant> acknowledgedAt = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         final AtomicInteger requests = new AtomicInteger();
@@ -520,6 +631,9 @@ public final class MigrationRehearsal {
 
         /** The benchmark's mix as the rehearsal's request kinds: a new micropost, a timeline read, a collection read. */
         private static final int[] BENCH_MIX = {0, 5, 5, 5, 5, 5, 5, 9, 9, 9};
+
+        /** Fewer than the 50 a follow brings into a timeline: a follower's timeline has all of them. */
+        private static final int MINOR_POSTS = 40;
 
         private final boolean benchMix;
 
@@ -549,11 +663,18 @@ public final class MigrationRehearsal {
                 }
                 followers.add(follower);
             }
+            for (int i = 0; i < 4; i++) {
+                String minor = api.register("minor");
+                tokens.put(minor, api.token(minor));
+                minors.add(minor);
+                minorPosts.put(minor, new AtomicInteger());
+            }
             for (int i = 0; i < 16; i++) {
                 String joiner = api.register("joiner");
                 tokens.put(joiner, api.token(joiner));
-                for (String author : authors) {
-                    pending.add(new String[] {joiner, author});
+                joiners.add(joiner);
+                for (String minor : minors) {
+                    pending.add(new String[] {joiner, minor});
                 }
             }
         }
@@ -586,50 +707,144 @@ public final class MigrationRehearsal {
             workers.awaitTermination(30, TimeUnit.SECONDS);
         }
 
+        /**
+         * One request. The rehearsal's own proportions: 30% new microposts by the authors, 10% split
+         * between an edit, a delete and a micropost by a minor author (or an author's, once the
+         * minor has posted its share), 10% follows, unfollows and follower lists, 30% timeline
+         * reads, 20% collection reads.
+         */
         private void one() {
             int n = sequence.incrementAndGet();
             requests.incrementAndGet();
             try {
                 switch (benchMix ? BENCH_MIX[n % 10] : n % 10) {
-                    case 0, 1, 2, 3 -> {
-                        String author = authors.get(n % authors.size());
-                        Api.Response posted = api.post(
-                                "/api/users/" + author + "/collection",
-                                tokens.get(author),
-                                Api.json("text", "rehearsal " + n));
-                        if (posted.status() == 201) {
-                            long id = posted.json().get("id").longValue();
-                            posts.add(id);
-                            authorOf.put(id, author);
-                            acknowledgedAt.put("p" + id, java.time.Instant.now());
-                        } else {
-                            fail("POST collection", posted);
+                    case 0, 1, 2 -> post(authors.get(n % authors.size()), n);
+                    case 3 -> {
+                        switch ((n / 10) % 4) {
+                            case 0 -> edit(n);
+                            case 1 -> delete(n);
+                            case 2 -> {
+                                String minor = minors.get((n / 40) % minors.size());
+                                post(
+                                        minorPosts.get(minor).incrementAndGet() <= MINOR_POSTS
+                                                ? minor
+                                                : authors.get(n % authors.size()),
+                                        n);
+                            }
+                            default -> post(authors.get(n % authors.size()), n);
                         }
                     }
                     case 4 -> {
-                        String[] pair = n % 20 == 4 ? pending.poll() : null;
-                        if (pair != null) {
-                            // a user registered beforehand follows an author (registering under the load
-                            // would measure the password hash's bulkhead, not the migration)
-                            Api.Response followed = api.post(
-                                    "/api/users/" + pair[0] + "/following",
-                                    tokens.get(pair[0]),
-                                    Api.json("username", pair[1]));
-                            if (followed.status() == 201) {
-                                follows.add(pair[0] + ">" + pair[1]);
-                                acknowledgedAt.put("f" + pair[0] + ">" + pair[1], java.time.Instant.now());
-                            } else {
-                                fail("POST following", followed);
-                            }
+                        if (n % 20 == 4) {
+                            follow();
+                        } else if (n % 40 == 14) {
+                            unfollow();
                         } else {
                             read("/api/users/" + authors.get(n % authors.size()) + "/followers");
                         }
                     }
-                    case 5, 6, 7 -> read("/api/users/" + followers.get(n % followers.size()) + "/timeline");
+                    case 5, 6 -> read("/api/users/" + followers.get(n % followers.size()) + "/timeline");
+                    case 7 -> read("/api/users/" + joiners.get(n % joiners.size()) + "/timeline");
                     default -> read("/api/users/" + authors.get(n % authors.size()) + "/collection");
                 }
             } catch (RuntimeException ex) {
                 failures.add(ex.toString());
+            }
+        }
+
+        private void post(String author, int n) {
+            String text = "rehearsal " + n;
+            Api.Response posted =
+                    api.post("/api/users/" + author + "/collection", tokens.get(author), Api.json("text", text));
+            if (posted.status() == 201) {
+                long id = posted.json().get("id").longValue();
+                posts.add(id);
+                authorOf.put(id, author);
+                texts.put(id, text);
+                acknowledgedAt.put("p" + id, java.time.Instant.now());
+                editable.add(id);
+                acknowledged.get("new microposts").incrementAndGet();
+            } else {
+                fail("POST collection", posted);
+            }
+        }
+
+        private void edit(int n) {
+            Long id = editable.poll();
+            if (id == null) {
+                post(authors.get(n % authors.size()), n);
+                return;
+            }
+            String author = authorOf.get(id);
+            String text = "edited " + n;
+            Api.Response edited =
+                    api.patch("/api/users/" + author + "/collection/" + id, tokens.get(author), Api.json("text", text));
+            if (edited.status() == 200) {
+                texts.put(id, text);
+                editable.add(id);
+                acknowledged.get("edits").incrementAndGet();
+            } else {
+                uncertain.add("p" + id);
+                fail("PATCH micropost", edited);
+            }
+        }
+
+        private void delete(int n) {
+            Long id = editable.poll();
+            if (id == null) {
+                post(authors.get(n % authors.size()), n);
+                return;
+            }
+            String author = authorOf.get(id);
+            Api.Response gone = api.delete("/api/users/" + author + "/collection/" + id, tokens.get(author));
+            if (gone.status() == 204) {
+                deleted.add(id);
+                acknowledged.get("deletes").incrementAndGet();
+            } else {
+                uncertain.add("p" + id);
+                fail("DELETE micropost", gone);
+            }
+        }
+
+        /**
+         * A joiner follows a minor author (users registered beforehand: registering under the load
+         * would measure the password hash's bulkhead, not the migration).
+         */
+        private void follow() {
+            String[] pair = pending.poll();
+            if (pair == null) {
+                return;
+            }
+            String key = pair[0] + ">" + pair[1];
+            Api.Response response = api.post(
+                    "/api/users/" + pair[0] + "/following", tokens.get(pair[0]), Api.json("username", pair[1]));
+            if (response.status() == 201 || response.status() == 200) {
+                following.put(key, true);
+                acknowledgedAt.put("f" + key, java.time.Instant.now());
+                followed.add(pair);
+                acknowledged.get("follows").incrementAndGet();
+            } else {
+                uncertain.add("f" + key);
+                fail("POST following", response);
+            }
+        }
+
+        /** A joiner unfollows a minor author it follows; the pair may be followed again later. */
+        private void unfollow() {
+            String[] pair = followed.poll();
+            if (pair == null) {
+                return;
+            }
+            String key = pair[0] + ">" + pair[1];
+            Api.Response response = api.delete("/api/users/" + pair[0] + "/following/" + pair[1], tokens.get(pair[0]));
+            if (response.status() == 204) {
+                following.put(key, false);
+                acknowledgedAt.put("f" + key, java.time.Instant.now());
+                pending.add(pair);
+                acknowledged.get("unfollows").incrementAndGet();
+            } else {
+                uncertain.add("f" + key);
+                fail("DELETE following", response);
             }
         }
 
