@@ -50,8 +50,12 @@ import tools.jackson.databind.json.JsonMapper;
  * end it checks and prints: failed requests, acknowledged writes missing on the final databases,
  * ids issued twice, timelines missing an acknowledged micropost of a followee, shadow differences
  * after noise cancelling, the longest hold, each rollback's time, and the replication lag peaks.
+ * With {@code --switch-rate}, the load rises to that rate for the first {@code switch-writes} of
+ * {@code posts} only (a phase before it, the switch, a phase after it), and the hold of that switch
+ * is printed with the rate the load reached meanwhile.
  *
- * <p>{@code MigrationRehearsal [--rate REQUESTS_PER_SECOND] [--phase SECONDS]}
+ * <p>{@code MigrationRehearsal [--rate REQUESTS_PER_SECOND] [--phase SECONDS] [--workload rehearsal|mix]
+ * [--switch-rate REQUESTS_PER_SECOND]}
  */
 public final class MigrationRehearsal {
 
@@ -71,6 +75,7 @@ public final class MigrationRehearsal {
             long timelineMisses,
             long shadowDifferences,
             double longestHoldSeconds,
+            Map<String, Double> holdSeconds,
             Map<String, Double> rollbackSeconds,
             Map<String, Long> lagPeakBytes) {
 
@@ -91,6 +96,8 @@ public final class MigrationRehearsal {
                     "0"));
             text.append(row("shadow differences after noise cancelling", Long.toString(shadowDifferences), "0"));
             text.append(row("longest hold", String.format(Locale.ROOT, "%.3f s", longestHoldSeconds), "< 2 s"));
+            holdSeconds.forEach((what, seconds) ->
+                    text.append(row("hold, " + what, String.format(Locale.ROOT, "%.3f s", seconds), "< 2 s")));
             rollbackSeconds.forEach((what, seconds) ->
                     text.append(row("rollback " + what, String.format(Locale.ROOT, "%.3f s", seconds), "< 1 s")));
             lagPeakBytes.forEach((what, bytes) ->
@@ -104,6 +111,8 @@ public final class MigrationRehearsal {
     }
 
     private final int rate;
+    private int switchRate;
+    private final Map<String, Double> holds = new LinkedHashMap<>();
     private final Duration phase;
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Map<String, Double> rollbacks = new LinkedHashMap<>();
@@ -119,6 +128,15 @@ public final class MigrationRehearsal {
         this.phase = phase;
     }
 
+    /**
+     * The load at {@code rate} for the first write switch of {@code posts} (a phase before it, the
+     * switch, a phase after it); the router's hold queue is made large enough for it.
+     */
+    public MigrationRehearsal switchRate(int rate) {
+        this.switchRate = rate;
+        return this;
+    }
+
     /** The benchmark's {@code mix} instead: 60% timeline reads, 30% collection reads, 10% new microposts. */
     public MigrationRehearsal benchMix() {
         this.benchMix = true;
@@ -129,9 +147,11 @@ public final class MigrationRehearsal {
         int rate = 40;
         Duration phase = Duration.ofSeconds(5);
         boolean mix = false;
+        int switchRate = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                case "--switch-rate" -> switchRate = Integer.parseInt(args[i + 1]);
                 case "--phase" -> phase = Duration.ofSeconds(Long.parseLong(args[i + 1]));
                 case "--workload" -> {
                     if (!List.of("rehearsal", "mix").contains(args[i + 1])) {
@@ -143,7 +163,7 @@ public final class MigrationRehearsal {
             }
         }
         System.out.println("machine: " + Machine.describe());
-        MigrationRehearsal rehearsal = new MigrationRehearsal(rate, phase);
+        MigrationRehearsal rehearsal = new MigrationRehearsal(rate, phase).switchRate(switchRate);
         Report report = (mix ? rehearsal.benchMix() : rehearsal).run();
         System.out.println(report.table());
         report.failures().stream().limit(10).forEach(failure -> System.out.println("failed: " + failure));
@@ -205,11 +225,13 @@ public final class MigrationRehearsal {
         // the candidate reads a replica: copies go after the replication lag (docs/ROUTER.md)
         routerEnv.put("MICROPOSTS_ROUTER_SHADOW_DELAY", "300ms");
         routerEnv.put("MICROPOSTS_DATA_DIR", data + "/router");
+        // every request of the group that arrives during a hold waits in its queue (2 s of the load)
+        routerEnv.put("MICROPOSTS_ROUTER_HOLD_QUEUE", Integer.toString(Math.max(100, 2 * Math.max(rate, switchRate))));
         ServiceProcess router = track(new ServiceProcess("rehearsal-router", routerEnv).start());
         String admin = "http://127.0.0.1:" + adminPort;
 
         Api api = new Api(router.url());
-        Load load = new Load(api, rate, benchMix);
+        Load load = new Load(api, rate, Math.max(rate, switchRate), benchMix);
         load.prepare(4, 4);
         load.start();
         try {
@@ -270,8 +292,33 @@ public final class MigrationRehearsal {
                 weights(admin, module, 100);
                 pause();
                 shadowDifferences += shadowDifferences(admin, module);
-                hold(migrate(module, "switch-writes", environment));
-                pause();
+                boolean surge = module.equals("posts") && switchRate > rate;
+                long before = 0;
+                long surgeStarted = 0;
+                if (surge) {
+                    load.rate(switchRate);
+                    pause();
+                    before = load.completed.get();
+                    surgeStarted = System.nanoTime();
+                }
+                String switched = migrate(module, "switch-writes", environment);
+                hold(switched);
+                if (surge) {
+                    pause();
+                    double reached = (load.completed.get() - before) / ((System.nanoTime() - surgeStarted) / 1e9);
+                    load.rate(rate);
+                    holds.put(
+                            String.format(
+                                    Locale.ROOT,
+                                    "switch-writes of %s at %,d req/s asked (%,.0f req/s answered)",
+                                    module,
+                                    switchRate,
+                                    reached),
+                            holdOf(switched));
+                } else {
+                    holds.put("switch-writes of " + module, holdOf(switched));
+                    pause();
+                }
                 if (!module.equals("social")) {
                     // back after the write switch, and forward again: posts (written by requests) and
                     // the timeline (written by event listeners, fenced on both sides)
@@ -360,6 +407,7 @@ public final class MigrationRehearsal {
                     timelineMisses,
                     shadowDifferences,
                     longestHold,
+                    holds,
                     rollbacks,
                     new LinkedHashMap<>(lagPeaks));
         } finally {
@@ -626,8 +674,10 @@ public final class MigrationRehearsal {
         final AtomicInteger requests = new AtomicInteger();
         final AtomicInteger sequence = new AtomicInteger();
         private final AtomicBoolean paused = new AtomicBoolean();
+        final AtomicInteger completed = new AtomicInteger();
         private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        private final ExecutorService workers = Executors.newFixedThreadPool(64);
+        private final ExecutorService workers;
+        private java.util.concurrent.ScheduledFuture<?> ticks;
 
         /** The benchmark's mix as the rehearsal's request kinds: a new micropost, a timeline read, a collection read. */
         private static final int[] BENCH_MIX = {0, 5, 5, 5, 5, 5, 5, 9, 9, 9};
@@ -637,9 +687,11 @@ public final class MigrationRehearsal {
 
         private final boolean benchMix;
 
-        Load(Api api, int rate, boolean benchMix) {
+        Load(Api api, int rate, int highestRate, boolean benchMix) {
             this.api = api;
             this.rate = rate;
+            // an open loop: enough threads for every request under way during a hold at the highest rate
+            this.workers = Executors.newFixedThreadPool(Math.max(64, Math.min(2_000, 2 * highestRate)));
             this.benchMix = benchMix;
         }
 
@@ -680,8 +732,16 @@ public final class MigrationRehearsal {
         }
 
         void start() {
-            long period = 1_000_000 / rate;
-            ticker.scheduleAtFixedRate(
+            rate(rate);
+        }
+
+        /** Requests from now on at this rate. */
+        synchronized void rate(int perSecond) {
+            if (ticks != null) {
+                ticks.cancel(false);
+            }
+            long period = 1_000_000 / perSecond;
+            ticks = ticker.scheduleAtFixedRate(
                     () -> {
                         if (!paused.get()) {
                             workers.execute(this::one);
@@ -749,6 +809,8 @@ public final class MigrationRehearsal {
                 }
             } catch (RuntimeException ex) {
                 failures.add(ex.toString());
+            } finally {
+                completed.incrementAndGet();
             }
         }
 
