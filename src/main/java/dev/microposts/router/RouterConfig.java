@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.catalina.connector.Connector;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springdoc.core.models.GroupedOpenApi;
@@ -55,14 +54,17 @@ class RouterConfig {
     /**
      * The router's client to the modules: a pool as large as the router's request threads
      * (Apache HttpClient's default of 5 per module would open and close a connection per request
-     * above 5 concurrent ones), and bodies passed on as they are, never decompressed.
+     * above 5 concurrent ones), bodies passed on as they are, never decompressed, and no cookie
+     * jar: the client's default one would keep a cookie a module set for one client and send it
+     * with every later request, whoever made it.
      */
     @Bean
     ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> routerClient() {
         return builder -> builder.withConnectionManagerCustomizer(
                         pool -> pool.setMaxConnPerRoute(MAX_CONNECTIONS_PER_MODULE)
                                 .setMaxConnTotal(4 * MAX_CONNECTIONS_PER_MODULE))
-                .withHttpClientCustomizer(HttpClientBuilder::disableContentCompression);
+                .withHttpClientCustomizer(
+                        client -> client.disableContentCompression().disableCookieManagement());
     }
 
     @Bean

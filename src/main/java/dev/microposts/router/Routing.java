@@ -97,9 +97,13 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
                 && RouteGroup.isWrite(request.method().name())) {
             backend = routes.backend(routes.writes());
         } else {
+            // the user is looked for only where it counts (a path match, a token decoded)
             backend = BackendChooser.choose(
                     routes,
-                    BackendChooser.user(request.path(), request.headers().firstHeader(HttpHeaders.AUTHORIZATION)));
+                    routes.sticky()
+                            ? BackendChooser.user(
+                                    request.path(), request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
+                            : null);
         }
         // the pin, the admin credential and the trace are settled in the headers the Gateway sends
         // (TraceForwarding): the request itself is passed on, so its attributes are the proxy's

@@ -24,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * What the router tells the modules behind it about the public URL: a trusted proxy's
  * {@code X-Forwarded-*} first (the modules use the first value), with the router's own after
  * them; an untrusted client's replaced by the router's own; a malformed value dropped. And it
- * never forwards an internal path. The modules are a stub that records what reaches it.
+ * never forwards an internal path, nor a cookie a module set for another client. The modules are
+ * a stub that records what reaches it.
  */
 class RouterForwardedHeadersTests {
 
@@ -53,6 +54,9 @@ class RouterForwardedHeadersTests {
             received.add(exchange.getRequestHeaders());
             byte[] body = "{}".getBytes();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (exchange.getRequestURI().getPath().endsWith("/cookie-setter")) {
+                exchange.getResponseHeaders().set("Set-Cookie", "session=alice; Path=/");
+            }
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -140,6 +144,20 @@ class RouterForwardedHeadersTests {
         assertThat(headers.get("X-Forwarded-Host")).containsExactly(routerHost(trusting));
         assertThat(headers.get("X-Forwarded-Prefix")).isNull();
         assertThat(headers.getFirst("X-Forwarded-Proto")).isEqualTo("https,http");
+    }
+
+    @Test
+    void aCookieABackendSetsReachesItsClientAndIsNeverSentOnByTheRouter() {
+        Response set = api(untrusting).get("/api/users/cookie-setter");
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.headers().entrySet().stream()
+                        .filter(header -> header.getKey().equalsIgnoreCase("Set-Cookie"))
+                        .flatMap(header -> header.getValue().stream()))
+                .containsExactly("session=alice; Path=/");
+        received.clear();
+        // another client's request, which carries no cookie: the router adds none of its own
+        Headers next = forwardedBy(untrusting);
+        assertThat(next.get("Cookie")).as("Cookie sent by the router").isNull();
     }
 
     @Test
