@@ -42,13 +42,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The migration rehearsed under load: the monolith on PostgreSQL behind the router, an open-loop
- * load of reads and writes from several users with a ledger of every acknowledged write, and
+ * load of reads and writes from several users (new microposts, edits, deletes, follows, unfollows
+ * and re-follows) with a ledger of every acknowledged write, and
  * {@code posts}, then {@code social}, then {@code timeline}, extracted through every step: plan, copy,
  * verify, start, the reads moved to 50% and rolled back ({@code posts}), moved to 100%,
  * switch-writes, a rollback after it ({@code posts}, {@code timeline}) and forward again, and complete (the monolith restarted without the module; the
  * load pauses across that restart, which a single monolith process cannot hide in a hold). At the
- * end it checks and prints: failed requests, acknowledged writes missing on the final databases,
- * ids issued twice, timelines missing an acknowledged micropost of a followee, shadow differences
+ * end it checks and prints: failed requests, acknowledged writes missing or wrong on the final
+ * databases, ids issued twice, wrong timeline entries (see {@link #timelineMisses}), shadow differences
  * after noise cancelling, the longest hold, each rollback's time, and the replication lag peaks.
  * With {@code --switch-rate}, the load rises to that rate for the first {@code switch-writes} of
  * {@code posts} only (a phase before it, the switch, a phase after it), and the hold of that switch
@@ -87,7 +88,8 @@ public final class MigrationRehearsal {
             text.append(row("acknowledged writes", String.format(Locale.ROOT, "%,d", acknowledgedWrites), ""));
             writesByKind.forEach((kind, count) ->
                     text.append(row("&nbsp;&nbsp;" + kind, String.format(Locale.ROOT, "%,d", count), "")));
-            text.append(row("acknowledged writes missing on the final databases", Long.toString(missingWrites), "0"));
+            text.append(row(
+                    "acknowledged writes missing or wrong on the final databases", Long.toString(missingWrites), "0"));
             text.append(row("ids issued twice", Long.toString(idsIssuedTwice), "0"));
             text.append(row(
                     "timeline entries wrong after settling (an acknowledged micropost of a followee missing or"

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The rehearsal of bin/microposts-migrate-rehearsal, shortened (a lower rate, shorter phases):
  * real PostgreSQL servers, a real Kafka broker, real processes; posts, social and then timeline
- * extracted under an open-loop load through every step, with rollbacks, and completed.
+ * extracted under an open-loop load (new microposts, edits, deletes, follows, unfollows and
+ * re-follows) through every step, with rollbacks, and completed; every write's last acknowledged
+ * state checked on the final databases and in 20 timelines.
  */
 class MigrationRehearsalIT {
 
