@@ -6,7 +6,9 @@ import dev.microposts.platform.web.Problem;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.util.List;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -20,7 +22,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * What the router answers when a module's process fails it. Nothing sent (the connection was
- * refused): 503, try again. Sent, but the answer never came or broke off: for a read, 502 (bad
+ * refused, or not made within the connect timeout): 503, try again. Sent, but the answer never came or broke off: for a read, 502 (bad
  * gateway); for a write, 502 with the type {@link #OUTCOME_UNKNOWN}, because the module may have
  * done it, and a client should retry with the same {@code Idempotency-Key} rather than blindly.
  * Never a generic 500.
@@ -63,10 +65,16 @@ class RouterProblems {
                         + "the change may or may not have been made. Retry with the same Idempotency-Key to be safe.");
     }
 
-    /** Nothing reached the module: its process is down or not listening. */
-    private static boolean refused(Throwable error) {
+    /**
+     * Nothing reached the module: its process is down or not listening (refused), or no
+     * connection could be made in time (a process too busy to accept one, a host unreachable).
+     * A read timeout is not among these: the request was sent.
+     */
+    static boolean refused(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException) {
+            if (cause instanceof ConnectException
+                    || cause instanceof ConnectTimeoutException
+                    || cause instanceof NoRouteToHostException) {
                 return true;
             }
         }
