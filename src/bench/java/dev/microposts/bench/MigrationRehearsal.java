@@ -122,7 +122,7 @@ public final class MigrationRehearsal {
     private double longestHold;
     private long shadowDifferences;
 
-    /** The load's proportions: the rehearsal's own (40% writes), or the benchmark's {@code mix}. */
+    /** The load's proportions: the rehearsal's own (about 45% writes), or the benchmark's {@code mix}. */
     private boolean benchMix;
 
     public MigrationRehearsal(int rate, Duration phase) {
@@ -236,8 +236,8 @@ public final class MigrationRehearsal {
         Load load = new Load(api, rate, Math.max(rate, switchRate), benchMix);
         load.prepare(4, 4);
         load.start();
+        Sampler sampler = new Sampler(monolithDb, serviceDbs);
         try {
-            Sampler sampler = new Sampler(monolithDb, serviceDbs);
             sampler.start();
             Map<String, ServiceProcess> services = new LinkedHashMap<>();
             List<String> remaining = new ArrayList<>(List.of("accounts", "posts", "social", "timeline"));
@@ -414,6 +414,7 @@ public final class MigrationRehearsal {
                     new LinkedHashMap<>(lagPeaks));
         } finally {
             load.stop();
+            sampler.stop();
         }
     }
 
@@ -763,10 +764,13 @@ public final class MigrationRehearsal {
             paused.set(false);
         }
 
+        /** No new request; waits for those under way (each at most its 30 s time-out). */
         void stop() throws InterruptedException {
             ticker.shutdownNow();
             workers.shutdown();
-            workers.awaitTermination(30, TimeUnit.SECONDS);
+            if (!workers.awaitTermination(90, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("requests still under way 90 s after the load stopped");
+            }
         }
 
         /**
@@ -797,11 +801,9 @@ public final class MigrationRehearsal {
                         }
                     }
                     case 4 -> {
-                        if (n % 20 == 4) {
-                            follow();
-                        } else if (n % 40 == 14) {
-                            unfollow();
-                        } else {
+                        // a follow or unfollow when a pair is ready for one, a follower list otherwise
+                        boolean wrote = n % 20 == 4 ? follow() : n % 40 == 14 && unfollow();
+                        if (!wrote) {
                             read("/api/users/" + authors.get(n % authors.size()) + "/followers");
                         }
                     }
@@ -813,6 +815,16 @@ public final class MigrationRehearsal {
                 failures.add(ex.toString());
             } finally {
                 completed.incrementAndGet();
+            }
+        }
+
+        /** A write whose request failed without an answer (a time-out): whether it took effect is unknown. */
+        private Api.Response uncertainIfThrown(String key, java.util.function.Supplier<Api.Response> write) {
+            try {
+                return write.get();
+            } catch (RuntimeException ex) {
+                uncertain.add(key);
+                throw ex;
             }
         }
 
@@ -841,8 +853,10 @@ public final class MigrationRehearsal {
             }
             String author = authorOf.get(id);
             String text = "edited " + n;
-            Api.Response edited =
-                    api.patch("/api/users/" + author + "/collection/" + id, tokens.get(author), Api.json("text", text));
+            Api.Response edited = uncertainIfThrown(
+                    "p" + id,
+                    () -> api.patch(
+                            "/api/users/" + author + "/collection/" + id, tokens.get(author), Api.json("text", text)));
             if (edited.status() == 200) {
                 texts.put(id, text);
                 editable.add(id);
@@ -860,7 +874,8 @@ public final class MigrationRehearsal {
                 return;
             }
             String author = authorOf.get(id);
-            Api.Response gone = api.delete("/api/users/" + author + "/collection/" + id, tokens.get(author));
+            Api.Response gone = uncertainIfThrown(
+                    "p" + id, () -> api.delete("/api/users/" + author + "/collection/" + id, tokens.get(author)));
             if (gone.status() == 204) {
                 deleted.add(id);
                 acknowledged.get("deletes").incrementAndGet();
@@ -874,14 +889,18 @@ public final class MigrationRehearsal {
          * A joiner follows a minor author (users registered beforehand: registering under the load
          * would measure the password hash's bulkhead, not the migration).
          */
-        private void follow() {
+        private boolean follow() {
             String[] pair = pending.poll();
             if (pair == null) {
-                return;
+                return false;
             }
             String key = pair[0] + ">" + pair[1];
-            Api.Response response = api.post(
-                    "/api/users/" + pair[0] + "/following", tokens.get(pair[0]), Api.json("username", pair[1]));
+            Api.Response response = uncertainIfThrown(
+                    "f" + key,
+                    () -> api.post(
+                            "/api/users/" + pair[0] + "/following",
+                            tokens.get(pair[0]),
+                            Api.json("username", pair[1])));
             if (response.status() == 201 || response.status() == 200) {
                 following.put(key, true);
                 acknowledgedAt.put("f" + key, java.time.Instant.now());
@@ -891,16 +910,19 @@ public final class MigrationRehearsal {
                 uncertain.add("f" + key);
                 fail("POST following", response);
             }
+            return true;
         }
 
         /** A joiner unfollows a minor author it follows; the pair may be followed again later. */
-        private void unfollow() {
+        private boolean unfollow() {
             String[] pair = followed.poll();
             if (pair == null) {
-                return;
+                return false;
             }
             String key = pair[0] + ">" + pair[1];
-            Api.Response response = api.delete("/api/users/" + pair[0] + "/following/" + pair[1], tokens.get(pair[0]));
+            Api.Response response = uncertainIfThrown(
+                    "f" + key,
+                    () -> api.delete("/api/users/" + pair[0] + "/following/" + pair[1], tokens.get(pair[0])));
             if (response.status() == 204) {
                 following.put(key, false);
                 acknowledgedAt.put("f" + key, java.time.Instant.now());
@@ -910,6 +932,7 @@ public final class MigrationRehearsal {
                 uncertain.add("f" + key);
                 fail("DELETE following", response);
             }
+            return true;
         }
 
         private void read(String path) {
