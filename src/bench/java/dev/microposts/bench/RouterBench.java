@@ -103,6 +103,15 @@ final class RouterBench {
         waitUntilIdle(Duration.ofMinutes(quick ? 1 : 10));
         Map<String, Workload> workloads =
                 Map.of("direct", new Workload(direct, data, 7), "router", new Workload(routed, data, 7));
+        int pairs = Integer.parseInt(options.getOrDefault("pairs", quick ? "500" : "5000"));
+        if (options.containsKey("paired-only")) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("benchmark", "router control plane, one request at a time");
+            out.put("machine", Machine.describe());
+            out.put("paired", paired(groups, workloads.get("direct"), pairs));
+            out.put("load_average_at_end", loadAverage());
+            return out;
+        }
 
         // every path of every configuration compiled before anything is measured
         for (String config : CONFIGS) {
@@ -163,6 +172,7 @@ final class RouterBench {
             }
         }
         Map<String, Object> shadowReport = shadowDiffs(groups);
+        Map<String, Object> paired = paired(groups, workloads.get("direct"), pairs);
 
         configure(groups, "router-weighted-sticky");
         Map<String, Object> weightChanges = weightChanges(workloads.get("router"), data, changes, rates.get("mix"));
@@ -203,8 +213,95 @@ final class RouterBench {
         out.put("scenarios", latency);
         out.put("shadow_diffs", shadowReport);
         out.put("weight_changes", weightChanges);
+        out.put("paired", paired);
         print(out, rates.keySet());
         return out;
+    }
+
+    /**
+     * What the router adds to one request when nothing else runs: {@code pairs} reads of one
+     * micropost, each sent once to the monolith and once through the router, one request at a time
+     * and in alternating order, the same micropost for both of a pair. The median of the pairs'
+     * differences cancels the machine's drift pair by pair (another process, a GC, the JIT), which
+     * the open-loop rounds cannot; it is not a figure at the benchmark's rates.
+     */
+    private Map<String, Object> paired(List<String> groups, Workload workload, int pairs) throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<String, Object> out = new LinkedHashMap<>();
+        Supplier<HttpRequest> reads = workload.readOne();
+        // the JIT first: both sides' paths compiled before anything is kept (C2 after some 10,000 calls)
+        configure(groups, "router-weighted-sticky");
+        for (int i = 0; i < Math.max(1_000, 2 * pairs); i++) {
+            String path = reads.get().uri().getRawPath();
+            once(http, monolithUrl + path);
+            once(http, routerUrl + path);
+        }
+        // each configuration twice, alternating, so that a drift shows as a difference between its two
+        List<String> order =
+                List.of("router-static", "router-weighted-sticky", "router-static#2", "router-weighted-sticky#2");
+        for (String config : order) {
+            configure(groups, config.replace("#2", ""));
+            int warm = Math.max(200, pairs / 10);
+            double[] alone = new double[pairs];
+            double[] routedMs = new double[pairs];
+            double[] added = new double[pairs];
+            for (int i = -warm; i < pairs; i++) {
+                String path = reads.get().uri().getRawPath();
+                boolean directFirst = (i & 1) == 0;
+                double first = once(http, (directFirst ? monolithUrl : routerUrl) + path);
+                double second = once(http, (directFirst ? routerUrl : monolithUrl) + path);
+                if (i >= 0) {
+                    alone[i] = directFirst ? first : second;
+                    routedMs[i] = directFirst ? second : first;
+                    added[i] = routedMs[i] - alone[i];
+                }
+            }
+            Arrays.sort(alone);
+            Arrays.sort(routedMs);
+            Arrays.sort(added);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("pairs", pairs);
+            figures.put("direct_p50_ms", quantile(alone, 0.5));
+            figures.put("router_p50_ms", quantile(routedMs, 0.5));
+            figures.put("added_p25_ms", quantile(added, 0.25));
+            figures.put("added_p50_ms", quantile(added, 0.5));
+            figures.put("added_p75_ms", quantile(added, 0.75));
+            figures.put("direct_p99_ms", quantile(alone, 0.99));
+            figures.put("router_p99_ms", quantile(routedMs, 0.99));
+            out.put(config, figures);
+            log(String.format(
+                    "one at a time, %s: %d pairs, direct p50 %.3f ms, through the router p50 %.3f ms,"
+                            + " added per pair p25 / p50 / p75 %.3f / %.3f / %.3f ms; load average %s",
+                    config,
+                    pairs,
+                    quantile(alone, 0.5),
+                    quantile(routedMs, 0.5),
+                    quantile(added, 0.25),
+                    quantile(added, 0.5),
+                    quantile(added, 0.75),
+                    loadAverage()));
+        }
+        return out;
+    }
+
+    /** One GET, its whole body read; its time in milliseconds. */
+    private static double once(HttpClient http, String url) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
+        long started = System.nanoTime();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        double ms = (System.nanoTime() - started) / 1e6;
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + ": " + response.statusCode());
+        }
+        return ms;
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
 
     private BenchClient client(String config) {
