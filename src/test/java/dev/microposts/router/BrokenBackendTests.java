@@ -2,7 +2,6 @@ package dev.microposts.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.microposts.MicroPostsApplication;
 import dev.microposts.contract.Api;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -35,17 +32,9 @@ class BrokenBackendTests {
         server.setDaemon(true);
         server.start();
         String url = "http://127.0.0.1:" + backend.getLocalPort();
-        router = new SpringApplicationBuilder(MicroPostsApplication.class)
-                .properties(
-                        "microposts.modules=router",
-                        "microposts.data-dir=target/test-data/broken-backend",
-                        "microposts.accounts.url=" + url,
-                        "microposts.posts.url=" + url,
-                        "microposts.social.url=" + url,
-                        "microposts.timeline.url=" + url)
-                .run("--server.port=0");
-        int port = ((WebServerApplicationContext) router).getWebServer().getPort();
-        api = new Api("http://127.0.0.1:" + port);
+        RouterInFront inFront = RouterInFront.of(url, "broken-backend");
+        router = inFront.context();
+        api = inFront.api();
     }
 
     @AfterAll
