@@ -58,13 +58,23 @@ class TimelineService {
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** A creation that arrives after its micropost's deletion (or a later edit) changes nothing. */
-    @ApplicationModuleListener
+    /**
+     * A creation that arrives after its micropost's deletion (or a later edit) changes nothing. Once
+     * it has committed, it is settled against a delete or an unfollow applied at the same time
+     * ({@link Timelines#settleCreated}).
+     */
+    @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
     void on(MicropostCreated event) {
-        fence.enter(ModuleId.TIMELINE);
         Micropost post = event.micropost();
-        timelines.savePostIfAbsent(post);
-        timelines.fanOut(post.id(), post.author());
+        ownTransaction.executeWithoutResult(status -> {
+            fence.enter(ModuleId.TIMELINE);
+            timelines.savePostIfAbsent(post);
+            timelines.fanOut(post.id(), post.author());
+        });
+        ownTransaction.executeWithoutResult(status -> {
+            fence.enter(ModuleId.TIMELINE);
+            timelines.settleCreated(post.id(), post.author());
+        });
     }
 
     /** The newest revision wins; an update of a deleted micropost changes nothing. */
@@ -74,10 +84,17 @@ class TimelineService {
         timelines.savePost(event.micropost());
     }
 
-    @ApplicationModuleListener
+    /** Once committed, the micropost is forgotten again: a creation applied at the same time may have written it. */
+    @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
     void on(MicropostDeleted event) {
-        fence.enter(ModuleId.TIMELINE);
-        timelines.deletePost(event.micropostId());
+        ownTransaction.executeWithoutResult(status -> {
+            fence.enter(ModuleId.TIMELINE);
+            timelines.deletePost(event.micropostId());
+        });
+        ownTransaction.executeWithoutResult(status -> {
+            fence.enter(ModuleId.TIMELINE);
+            timelines.forget(event.micropostId());
+        });
     }
 
     /**
@@ -123,12 +140,26 @@ class TimelineService {
         });
     }
 
-    /** An unfollow older than the pair's last applied change (a re-follow came first) does nothing. */
-    @ApplicationModuleListener
+    /**
+     * An unfollow older than the pair's last applied change (a re-follow came first) does nothing.
+     * Once committed, it is settled against a creation applied at the same time ({@link
+     * Timelines#settleCreated}).
+     */
+    @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
     void on(Unfollowed event) {
-        fence.enter(ModuleId.TIMELINE);
-        if (timelines.advanceFollow(event.follower(), event.followee(), event.revision(), false)) {
+        boolean applied = Boolean.TRUE.equals(ownTransaction.execute(status -> {
+            fence.enter(ModuleId.TIMELINE);
+            if (!timelines.advanceFollow(event.follower(), event.followee(), event.revision(), false)) {
+                return false;
+            }
             timelines.removeFollow(event.follower(), event.followee());
+            return true;
+        }));
+        if (applied) {
+            ownTransaction.executeWithoutResult(status -> {
+                fence.enter(ModuleId.TIMELINE);
+                timelines.settleUnfollow(event.follower(), event.followee());
+            });
         }
     }
 

@@ -122,8 +122,40 @@ class Timelines {
         } catch (DuplicateKeyException alreadyThere) {
             // a concurrent delivery of the same event wrote it
         }
+        forget(postId);
+    }
+
+    /** Takes a micropost out of every timeline (its entries and its copy). */
+    void forget(long postId) {
         jdbc.sql("DELETE FROM timeline_entries WHERE post_id = ?").param(postId).update();
         jdbc.sql("DELETE FROM timeline_posts WHERE post_id = ?").param(postId).update();
+    }
+
+    /**
+     * Run once a creation has committed. Under READ COMMITTED, a delete or an unfollow applied at the
+     * same time cannot see the creation's uncommitted rows, and the creation did not see theirs. Now
+     * that both are visible to whichever of the two settles last, the micropost is taken out again
+     * where it does not belong. The delete's and the unfollow's own settling does the same from
+     * their side, so one of the two always sees the other, whatever the order of the commits.
+     */
+    void settleCreated(long postId, String author) {
+        if (deleted(postId)) {
+            forget(postId);
+            return;
+        }
+        jdbc.sql("DELETE FROM timeline_entries WHERE post_id = ? AND owner IN (SELECT follower FROM"
+                        + " timeline_follow_revisions WHERE followee = ? AND NOT following)")
+                .params(postId, author)
+                .update();
+    }
+
+    /** Run once an unfollow has committed: see {@link #settleCreated}. */
+    void settleUnfollow(String follower, String followee) {
+        jdbc.sql("DELETE FROM timeline_entries WHERE owner = ? AND post_id IN (SELECT post_id FROM timeline_posts"
+                        + " WHERE author = ?) AND NOT EXISTS (SELECT 1 FROM timeline_follows WHERE follower = ? AND"
+                        + " followee = ?)")
+                .params(follower, followee, follower, followee)
+                .update();
     }
 
     void saveFollow(String follower, String followee) {

@@ -83,6 +83,131 @@ class TimelineRacePostgresTests {
                 .containsExactly(7001L, 7002L);
     }
 
+    /**
+     * A micropost created while its author is unfollowed, each in its own transaction: the
+     * creation's fan-out still sees the edge the unfollow deletes, and the unfollow cannot see the
+     * creation's uncommitted micropost, so both commit and the entry stays (checked). The settling
+     * after each commit takes it out, whichever commits first.
+     */
+    @Test
+    void aMicropostCreatedWhileItsAuthorIsUnfollowedLeavesThatTimelineEitherWay() throws Exception {
+        for (boolean unfollowCommitsFirst : new boolean[] {true, false}) {
+            String author = unfollowCommitsFirst ? "race_a1" : "race_a2";
+            String follower = author + "_fan";
+            long id = unfollowCommitsFirst ? 7101 : 7102;
+            Micropost post = new Micropost(id, author, "racing an unfollow", null, Instant.now(), 1);
+            transaction.executeWithoutResult(status -> {
+                timelines.advanceFollow(follower, author, 1, true);
+                timelines.saveFollow(follower, author);
+            });
+            Interleaving created = new Interleaving(() -> {
+                timelines.savePostIfAbsent(post);
+                timelines.fanOut(id, author);
+            });
+            Interleaving unfollowed = new Interleaving(() -> {
+                timelines.advanceFollow(follower, author, 2, false);
+                timelines.removeFollow(follower, author);
+            });
+            created.written();
+            unfollowed.written(); // blocked by nothing: neither sees the other's rows
+            if (unfollowCommitsFirst) {
+                unfollowed.commit();
+                transaction.executeWithoutResult(status -> timelines.settleUnfollow(follower, author));
+                created.commit();
+                assertThat(entries(follower)).as("without the settling").containsExactly(id);
+                transaction.executeWithoutResult(status -> timelines.settleCreated(id, author));
+            } else {
+                created.commit();
+                transaction.executeWithoutResult(status -> timelines.settleCreated(id, author));
+                unfollowed.commit();
+                assertThat(entries(follower)).as("without the settling").containsExactly(id);
+                transaction.executeWithoutResult(status -> timelines.settleUnfollow(follower, author));
+            }
+            assertThat(entries(follower))
+                    .as("unfollow committed first: " + unfollowCommitsFirst)
+                    .isEmpty();
+            assertThat(entries(author)).containsExactly(id);
+        }
+    }
+
+    /** The same for a micropost deleted while its creation is applied. */
+    @Test
+    void aMicropostDeletedWhileItsCreationIsAppliedIsGoneEitherWay() throws Exception {
+        for (boolean deleteCommitsFirst : new boolean[] {true, false}) {
+            String author = deleteCommitsFirst ? "race_d1" : "race_d2";
+            String follower = author + "_fan";
+            long id = deleteCommitsFirst ? 7201 : 7202;
+            Micropost post = new Micropost(id, author, "racing a delete", null, Instant.now(), 1);
+            transaction.executeWithoutResult(status -> {
+                timelines.advanceFollow(follower, author, 1, true);
+                timelines.saveFollow(follower, author);
+            });
+            Interleaving created = new Interleaving(() -> {
+                timelines.savePostIfAbsent(post);
+                timelines.fanOut(id, author);
+            });
+            Interleaving deleted = new Interleaving(() -> timelines.deletePost(id));
+            created.written();
+            deleted.written();
+            if (deleteCommitsFirst) {
+                deleted.commit();
+                transaction.executeWithoutResult(status -> timelines.forget(id));
+                created.commit();
+                assertThat(entries(follower)).as("without the settling").containsExactly(id);
+                transaction.executeWithoutResult(status -> timelines.settleCreated(id, author));
+            } else {
+                created.commit();
+                transaction.executeWithoutResult(status -> timelines.settleCreated(id, author));
+                deleted.commit();
+                assertThat(entries(follower)).as("without the settling").containsExactly(id);
+                transaction.executeWithoutResult(status -> timelines.forget(id));
+            }
+            assertThat(entries(follower))
+                    .as("delete committed first: " + deleteCommitsFirst)
+                    .isEmpty();
+            assertThat(entries(author)).isEmpty();
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM timeline_posts WHERE post_id = ?")
+                            .param(id)
+                            .query(Long.class)
+                            .single())
+                    .isZero();
+        }
+    }
+
+    private java.util.List<Long> entries(String owner) {
+        return jdbc.sql("SELECT post_id FROM timeline_entries WHERE owner = ? ORDER BY post_id")
+                .param(owner)
+                .query(Long.class)
+                .list();
+    }
+
+    /** A transaction on a thread of its own: it does its writes, then waits to be told to commit. */
+    private final class Interleaving {
+        private final CountDownLatch written = new CountDownLatch(1);
+        private final CountDownLatch commit = new CountDownLatch(1);
+        private final CompletableFuture<Void> done;
+
+        Interleaving(Runnable writes) {
+            done = CompletableFuture.runAsync(() -> transaction.executeWithoutResult(status -> {
+                writes.run();
+                written.countDown();
+                await(commit);
+            }));
+        }
+
+        void written() throws Exception {
+            if (!written.await(10, TimeUnit.SECONDS)) {
+                done.getNow(null); // its failure, if it failed
+                throw new AssertionError("the transaction's writes did not finish: blocked");
+            }
+        }
+
+        void commit() throws Exception {
+            commit.countDown();
+            done.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
