@@ -22,9 +22,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * What the router answers when a module's process fails it. Nothing sent (the connection was
- * refused, or not made within the connect timeout): 503, try again. Sent, but the answer never came or broke off: for a read, 502 (bad
- * gateway); for a write, 502 with the type {@link #OUTCOME_UNKNOWN}, because the module may have
- * done it, and a client should retry with the same {@code Idempotency-Key} rather than blindly.
+ * refused, or not made within the connect timeout): 503, try again. Sent, but the answer never
+ * came or broke off: for a read, 502 (bad gateway); for a write, 502 with the type {@link
+ * #OUTCOME_UNKNOWN}, because the module may have done it, and a client should retry with the same
+ * {@code Idempotency-Key} rather than blindly.
  * Never a generic 500.
  */
 @RestControllerAdvice
@@ -70,7 +71,7 @@ class RouterProblems {
      * connection could be made in time (a process too busy to accept one, a host unreachable).
      * A read timeout is not among these: the request was sent.
      */
-    static boolean refused(Throwable error) {
+    private static boolean refused(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException
                     || cause instanceof ConnectTimeoutException

@@ -149,7 +149,11 @@ class Timelines {
                 .update();
     }
 
-    /** Run once an unfollow has committed: see {@link #settleCreated}. */
+    /**
+     * Removes the followee's microposts from the follower's timeline unless the follower follows
+     * it: as part of an unfollow, and again once the unfollow has committed (see {@link
+     * #settleCreated}).
+     */
     void settleUnfollow(String follower, String followee) {
         jdbc.sql("DELETE FROM timeline_entries WHERE owner = ? AND post_id IN (SELECT post_id FROM timeline_posts"
                         + " WHERE author = ?) AND NOT EXISTS (SELECT 1 FROM timeline_follows WHERE follower = ? AND"
@@ -251,10 +255,7 @@ class Timelines {
         jdbc.sql("DELETE FROM timeline_follows WHERE follower = ? AND followee = ?")
                 .params(follower, followee)
                 .update();
-        jdbc.sql("DELETE FROM timeline_entries WHERE owner = ? AND post_id IN "
-                        + "(SELECT post_id FROM timeline_posts WHERE author = ?)")
-                .params(follower, followee)
-                .update();
+        settleUnfollow(follower, followee);
     }
 
     /**

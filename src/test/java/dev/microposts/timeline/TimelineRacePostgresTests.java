@@ -96,14 +96,8 @@ class TimelineRacePostgresTests {
             String follower = author + "_fan";
             long id = unfollowCommitsFirst ? 7101 : 7102;
             Micropost post = new Micropost(id, author, "racing an unfollow", null, Instant.now(), 1);
-            transaction.executeWithoutResult(status -> {
-                timelines.advanceFollow(follower, author, 1, true);
-                timelines.saveFollow(follower, author);
-            });
-            Interleaving created = new Interleaving(() -> {
-                timelines.savePostIfAbsent(post);
-                timelines.fanOut(id, author);
-            });
+            follow(follower, author);
+            Interleaving created = creating(post);
             Interleaving unfollowed = new Interleaving(() -> {
                 timelines.advanceFollow(follower, author, 2, false);
                 timelines.removeFollow(follower, author);
@@ -138,14 +132,8 @@ class TimelineRacePostgresTests {
             String follower = author + "_fan";
             long id = deleteCommitsFirst ? 7201 : 7202;
             Micropost post = new Micropost(id, author, "racing a delete", null, Instant.now(), 1);
-            transaction.executeWithoutResult(status -> {
-                timelines.advanceFollow(follower, author, 1, true);
-                timelines.saveFollow(follower, author);
-            });
-            Interleaving created = new Interleaving(() -> {
-                timelines.savePostIfAbsent(post);
-                timelines.fanOut(id, author);
-            });
+            follow(follower, author);
+            Interleaving created = creating(post);
             Interleaving deleted = new Interleaving(() -> timelines.deletePost(id));
             created.written();
             deleted.written();
@@ -172,6 +160,22 @@ class TimelineRacePostgresTests {
                             .single())
                     .isZero();
         }
+    }
+
+    /** The follower follows the author (revision 1), committed. */
+    private void follow(String follower, String author) {
+        transaction.executeWithoutResult(status -> {
+            timelines.advanceFollow(follower, author, 1, true);
+            timelines.saveFollow(follower, author);
+        });
+    }
+
+    /** A creation's writes (its copy and its fan-out) in a transaction that waits to commit. */
+    private Interleaving creating(Micropost post) {
+        return new Interleaving(() -> {
+            timelines.savePostIfAbsent(post);
+            timelines.fanOut(post.id(), post.author());
+        });
     }
 
     private java.util.List<Long> entries(String owner) {
