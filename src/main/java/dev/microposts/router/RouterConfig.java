@@ -4,6 +4,7 @@ import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouter
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
 import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
 
+import dev.microposts.platform.security.SecurityConfig;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.MicropostsProperties;
 import dev.microposts.platform.topology.ModuleId;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,26 +180,46 @@ class RouterConfig {
                 .build();
     }
 
-    /** The router's own X-Request-Id (the same id) is already on the response. */
-    private static ServerResponse withoutBackendRequestId(ServerRequest request, ServerResponse response) {
+    /**
+     * The headers the router's own filters have already put on every response ({@link RequestIds}:
+     * the request's X-Request-Id, the same id the module answered with, and
+     * {@code X-Content-Type-Options}): the module's copies would make each appear twice.
+     */
+    static final List<String> ROUTER_OWN_RESPONSE_HEADERS = List.of(RequestIds.HEADER, RequestIds.NOSNIFF);
+
+    private static ServerResponse withoutModuleCopiesOfRouterHeaders(ServerRequest request, ServerResponse response) {
         HttpHeaders headers = response.headers();
-        if (headers.containsHeader(RequestIds.HEADER)) {
-            try {
-                headers.remove(RequestIds.HEADER);
-            } catch (UnsupportedOperationException readOnly) {
-                // a response the router made itself (the 503 below) has no backend headers
+        for (String header : ROUTER_OWN_RESPONSE_HEADERS) {
+            if (headers.containsHeader(header)) {
+                try {
+                    headers.remove(header);
+                } catch (UnsupportedOperationException readOnly) {
+                    // a response the router made itself (the 503 below) has no module headers
+                }
             }
         }
         return response;
     }
 
+    /**
+     * A module's public paths; the accounts module's also the resource metadata that every 401
+     * names (each process of business modules serves it alike, {@link SecurityConfig}).
+     */
+    static String[] routedPaths(ModuleId module) {
+        List<String> paths = new ArrayList<>(module.paths());
+        if (module == ModuleId.ACCOUNTS) {
+            paths.add(SecurityConfig.RESOURCE_METADATA);
+        }
+        return paths.toArray(String[]::new);
+    }
+
     private static RouterFunction<ServerResponse> proxy(ModuleId module, ControlPlane plane) {
         String group = module.id();
         return route(group)
-                .route(path(module.paths().toArray(String[]::new)), http())
+                .route(path(routedPaths(module)), http())
                 .filter(new Routing(
                         group, plane.table(), plane.holds(), plane.metrics(), plane.shadowing(), plane.admin()))
-                .after(RouterConfig::withoutBackendRequestId)
+                .after(RouterConfig::withoutModuleCopiesOfRouterHeaders)
                 .onError(Exception.class, (error, request) -> {
                     Object backend = request.attributes().get(RouterMetrics.BACKEND_ATTRIBUTE);
                     log.warn(

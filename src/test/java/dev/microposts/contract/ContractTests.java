@@ -442,6 +442,26 @@ public abstract class ContractTests {
     }
 
     @Test
+    void theResourceMetadataEveryChallengeNamesIsServed() {
+        String a = api().register("meta");
+        Response challenge = api().send("GET", "/api/users/" + a + "/collection", "garbage.token.value", null);
+        assertProblem(challenge, 401);
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("resource_metadata=\"([^\"]+)\"")
+                .matcher(challenge.header("WWW-Authenticate"));
+        assertThat(named.find()).as(challenge.header("WWW-Authenticate")).isTrue();
+        assertThat(named.group(1)).isEqualTo(api().base() + "/.well-known/oauth-protected-resource");
+        Response metadata = api().get("/.well-known/oauth-protected-resource");
+        assertThat(metadata.status()).as(metadata.body()).isEqualTo(200);
+        assertThat(metadata.contentType()).startsWith("application/json");
+        JsonNode described = metadata.json();
+        assertThat(described.get("resource").stringValue()).isEqualTo(api().base());
+        assertThat(described.get("bearer_methods_supported").get(0).stringValue())
+                .isEqualTo("header");
+        assertThat(described.get("tls_client_certificate_bound_access_tokens").booleanValue())
+                .isFalse();
+    }
+
+    @Test
     void anonymousReadsAndAuthenticatedWritesForbidContentSniffing() {
         String a = api().register("sniff");
         String token = api().token(a);

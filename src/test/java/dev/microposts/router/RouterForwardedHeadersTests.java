@@ -54,6 +54,12 @@ class RouterForwardedHeadersTests {
             received.add(exchange.getRequestHeaders());
             byte[] body = "{}".getBytes();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (exchange.getRequestURI().getPath().endsWith("/module-headers")) {
+                // what a module's own filters put on every answer
+                exchange.getResponseHeaders()
+                        .set("X-Request-Id", exchange.getRequestHeaders().getFirst("X-Request-Id"));
+                exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            }
             if (exchange.getRequestURI().getPath().endsWith("/cookie-setter")) {
                 exchange.getResponseHeaders().set("Set-Cookie", "session=alice; Path=/");
             }
@@ -150,14 +156,34 @@ class RouterForwardedHeadersTests {
     void aCookieABackendSetsReachesItsClientAndIsNeverSentOnByTheRouter() {
         Response set = api(untrusting).get("/api/users/cookie-setter");
         assertThat(set.status()).isEqualTo(200);
-        assertThat(set.headers().entrySet().stream()
-                        .filter(header -> header.getKey().equalsIgnoreCase("Set-Cookie"))
-                        .flatMap(header -> header.getValue().stream()))
-                .containsExactly("session=alice; Path=/");
+        assertThat(values(set, "Set-Cookie")).containsExactly("session=alice; Path=/");
         received.clear();
         // another client's request, which carries no cookie: the router adds none of its own
         Headers next = forwardedBy(untrusting);
         assertThat(next.get("Cookie")).as("Cookie sent by the router").isNull();
+    }
+
+    @Test
+    void theHeadersTheRouterSetsItselfAreOnTheAnswerOnceNotAgainFromTheModule() {
+        Response response = api(untrusting).get("/api/users/module-headers", "X-Request-Id", "req-1");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(received.get(0).get("X-Request-Id")).containsExactly("req-1");
+        assertThat(values(response, "X-Request-Id")).containsExactly("req-1");
+        assertThat(values(response, "X-Content-Type-Options")).containsExactly("nosniff");
+    }
+
+    @Test
+    void theResourceMetadataEveryChallengeNamesIsRoutedToo() {
+        Response response = api(untrusting).get("/.well-known/oauth-protected-resource");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(received).hasSize(1);
+    }
+
+    private static List<String> values(Response response, String header) {
+        return response.headers().entrySet().stream()
+                .filter(entry -> entry.getKey().equalsIgnoreCase(header))
+                .flatMap(entry -> entry.getValue().stream())
+                .toList();
     }
 
     @Test

@@ -36,6 +36,13 @@ import org.springframework.security.web.authentication.AuthenticationEntryPointF
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
 
+    /**
+     * The OAuth 2.0 protected resource metadata (RFC 9728) that every 401's {@code WWW-Authenticate}
+     * names as {@code resource_metadata}: served by Spring Security's filter in every process of
+     * business modules, and routed to the accounts module by the router.
+     */
+    public static final String RESOURCE_METADATA = "/.well-known/oauth-protected-resource";
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, Environment environment) throws Exception {
         AuthenticationEntryPoint entryPoint = new ProblemEntryPoint();
@@ -47,6 +54,10 @@ public class SecurityConfig {
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint));
         if (servesTheApi(environment)) {
             http.oauth2ResourceServer(server -> server.jwt(jwt -> {})
+                    .protectedResourceMetadata(metadata -> metadata.protectedResourceMetadataCustomizer(
+                            // tokens come from POST /api/token and are not bound to a TLS client certificate
+                            described ->
+                                    described.resourceName("MicroPosts").tlsClientCertificateBoundAccessTokens(false)))
                     .authenticationEntryPoint(entryPoint)
                     .withObjectPostProcessor(keysUnavailableAnswered(entryPoint)));
         }
@@ -55,15 +66,17 @@ public class SecurityConfig {
 
     /**
      * Whether a request goes through the security filter chain: every request that carries
-     * credentials or may change something. An anonymous read has nothing to verify and nothing to
-     * authorise (reads are public), so it skips the chain, which is a sixth of the cost of
-     * serving it (see docs/BENCHMARKS.md); {@link RequestIds} writes the one security header a
-     * JSON answer needs.
+     * credentials or may change something, and the resource metadata, which a filter of the chain
+     * serves. An anonymous read has nothing to verify and nothing to authorise (reads are public),
+     * so it skips the chain, which is a sixth of the cost of serving it (see docs/BENCHMARKS.md);
+     * {@link RequestIds} writes the one security header a JSON answer needs.
      */
     static boolean needsTheChain(HttpServletRequest request) {
         String method = request.getMethod();
         boolean read = "GET".equals(method) || "HEAD".equals(method);
-        return !read || request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+        return !read
+                || request.getHeader(HttpHeaders.AUTHORIZATION) != null
+                || request.getRequestURI().startsWith(RESOURCE_METADATA);
     }
 
     /** A process of business modules verifies tokens; a router-only process passes them on. */

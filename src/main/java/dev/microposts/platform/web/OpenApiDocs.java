@@ -1,5 +1,6 @@
 package dev.microposts.platform.web;
 
+import dev.microposts.platform.security.SecurityConfig;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -7,6 +8,7 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -93,8 +95,41 @@ class OpenApiDocs {
                                             "The request's own X-Request-Id when it is 1..128 characters of A-Z a-z 0-9 . _ -, "
                                                     + "else a generated one")
                                     .schema(new StringSchema().pattern("^[A-Za-z0-9._-]{1,128}$")));
+            if (openApi.getPaths() != null) {
+                openApi.getPaths().addPathItem(SecurityConfig.RESOURCE_METADATA, resourceMetadata());
+            }
             describeAll(openApi);
         };
+    }
+
+    /** Served by Spring Security's filter (SecurityConfig), not a controller: described here. */
+    private static PathItem resourceMetadata() {
+        Schema<?> metadata = new ObjectSchema()
+                .description("OAuth 2.0 protected resource metadata (RFC 9728)")
+                .addProperty("resource", new StringSchema().format("uri").description("The service's base URL"))
+                .addProperty(
+                        "bearer_methods_supported",
+                        new ArraySchema()
+                                .items(new StringSchema())
+                                .description("header: Authorization: Bearer <token>"))
+                .addProperty("tls_client_certificate_bound_access_tokens", new BooleanSchema())
+                .addProperty("resource_name", new StringSchema());
+        metadata.required(List.of("resource", "bearer_methods_supported"));
+        metadata.additionalProperties(Boolean.FALSE);
+        return new PathItem()
+                .get(new Operation()
+                        .operationId("protectedResourceMetadata")
+                        .summary("How to present a token: the resource metadata every 401's WWW-Authenticate"
+                                + " names (resource_metadata)")
+                        .responses(new ApiResponses()
+                                .addApiResponse(
+                                        "200",
+                                        new ApiResponse()
+                                                .description("The resource metadata")
+                                                .content(new Content()
+                                                        .addMediaType(
+                                                                "application/json",
+                                                                new MediaType().schema(metadata))))));
     }
 
     private static void describeAll(OpenAPI openApi) {

@@ -33,6 +33,9 @@ public class RequestIds extends OncePerRequestFilter {
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
 
     public static final String HEADER = "X-Request-Id";
+    /** Set on every response: a JSON answer is never to be sniffed as something else. */
+    public static final String NOSNIFF = "X-Content-Type-Options";
+
     public static final String MDC_KEY = "requestId";
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** One line per request, with its id; {@code LOGGING_LEVEL_DEV_MICROPOSTS_ACCESS=warn} turns it off. */
@@ -62,7 +65,7 @@ public class RequestIds extends OncePerRequestFilter {
             throws ServletException, IOException {
         String id = accept(request.getHeader(HEADER));
         response.setHeader(HEADER, id);
-        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader(NOSNIFF, "nosniff");
         request.setAttribute(MDC_KEY, id);
         MDC.put(MDC_KEY, id);
         long started = System.nanoTime();
