@@ -223,7 +223,10 @@ final class RouterBench {
      * micropost, each sent once to the monolith and once through the router, one request at a time
      * and in alternating order, the same micropost for both of a pair. The median of the pairs'
      * differences cancels the machine's drift pair by pair (another process, a GC, the JIT), which
-     * the open-loop rounds cannot; it is not a figure at the benchmark's rates.
+     * the open-loop rounds cannot; it is not a figure at the benchmark's rates. With
+     * {@code --reference-url} (URLs separated by commas), other proxies in front of the same
+     * monolith (nginx, a bare Gateway) are measured the same way after the router's configurations,
+     * as what a hop costs elsewhere on the same machine.
      */
     private Map<String, Object> paired(List<String> groups, Workload workload, int pairs) throws Exception {
         HttpClient http =
@@ -238,10 +241,22 @@ final class RouterBench {
             once(http, routerUrl + path);
         }
         // each configuration twice, alternating, so that a drift shows as a difference between its two
-        List<String> order =
-                List.of("router-static", "router-weighted-sticky", "router-static#2", "router-weighted-sticky#2");
+        List<String> order = new ArrayList<>(
+                List.of("router-static", "router-weighted-sticky", "router-static#2", "router-weighted-sticky#2"));
+        for (String reference : options.getOrDefault("reference-url", "").split(",")) {
+            if (!reference.isBlank()) {
+                order.add("reference " + reference);
+                for (int i = 0; i < Math.max(1_000, 2 * pairs); i++) {
+                    once(http, reference + reads.get().uri().getRawPath());
+                }
+            }
+        }
         for (String config : order) {
-            configure(groups, config.replace("#2", ""));
+            boolean reference = config.startsWith("reference ");
+            String through = reference ? config.substring("reference ".length()) : routerUrl;
+            if (!reference) {
+                configure(groups, config.replace("#2", ""));
+            }
             int warm = Math.max(200, pairs / 10);
             double[] alone = new double[pairs];
             double[] routedMs = new double[pairs];
@@ -249,8 +264,8 @@ final class RouterBench {
             for (int i = -warm; i < pairs; i++) {
                 String path = reads.get().uri().getRawPath();
                 boolean directFirst = (i & 1) == 0;
-                double first = once(http, (directFirst ? monolithUrl : routerUrl) + path);
-                double second = once(http, (directFirst ? routerUrl : monolithUrl) + path);
+                double first = once(http, (directFirst ? monolithUrl : through) + path);
+                double second = once(http, (directFirst ? through : monolithUrl) + path);
                 if (i >= 0) {
                     alone[i] = directFirst ? first : second;
                     routedMs[i] = directFirst ? second : first;
@@ -271,11 +286,12 @@ final class RouterBench {
             figures.put("router_p99_ms", quantile(routedMs, 0.99));
             out.put(config, figures);
             log(String.format(
-                    "one at a time, %s: %d pairs, direct p50 %.3f ms, through the router p50 %.3f ms,"
+                    "one at a time, %s: %d pairs, direct p50 %.3f ms, through %s p50 %.3f ms,"
                             + " added per pair p25 / p50 / p75 %.3f / %.3f / %.3f ms; load average %s",
                     config,
                     pairs,
                     quantile(alone, 0.5),
+                    reference ? "it" : "the router",
                     quantile(routedMs, 0.5),
                     quantile(added, 0.25),
                     quantile(added, 0.5),
