@@ -442,6 +442,21 @@ public abstract class ContractTests {
     }
 
     @Test
+    void errorsAnsweredBeforeAnyHandlerAreProblemsToo() {
+        String a = api().register("early");
+        // TRACE is refused by the server itself, an unknown method by the servlet, a path
+        // parameter by the request firewall: each through the container's error page
+        Response trace = api().send("TRACE", "/api/users/" + a, null, null);
+        assertProblem(trace, 405);
+        assertThat(trace.header("Allow")).isNotBlank().doesNotContain("TRACE");
+        Response unknown = api().send("BREW", "/api/users/" + a, null, null);
+        assertThat(unknown.status()).isBetween(400, 501);
+        assertProblem(unknown, unknown.status());
+        assertProblem(api().get("/api/users/" + a + ";jsessionid=x"), 400);
+        assertProblem(api().get("/error"), 404);
+    }
+
+    @Test
     void theResourceMetadataEveryChallengeNamesIsServed() {
         String a = api().register("meta");
         Response challenge = api().send("GET", "/api/users/" + a + "/collection", "garbage.token.value", null);
