@@ -442,6 +442,31 @@ class RouterControlPlaneTests {
                 {"backends":[{"name":"a","url":"http://127.0.0.1:1","weight":0}]}""");
         admin.expect(400, "POST", "/admin/routes/posts/weights", "{\"nobody\":10}");
         admin.expect(400, "PUT", "/admin/routes/posts", "{not json");
+        // a weight of the wrong type names its field; 50.5 is refused, not taken as 50
+        for (String weights : new String[] {"{\"old\":\"x\"}", "{\"old\":50.5}", "{\"old\":1e400}"}) {
+            JsonNode typed = admin.expect(400, "POST", "/admin/routes/posts/weights", weights);
+            assertThat(typed.path("errors").get(0).path("field").asString())
+                    .as(weights)
+                    .isEqualTo("old");
+            assertThat(typed.path("errors").get(0).path("message").asString())
+                    .as(weights)
+                    .isEqualTo("must be a whole number");
+        }
+        JsonNode nested = admin.expect(400, "PUT", "/admin/routes/posts", """
+                {"backends":[{"name":"a","url":"http://127.0.0.1:1","weight":"heavy"}]}""");
+        assertThat(nested.path("errors").get(0).path("field").asString()).isEqualTo("backends[0].weight");
+        assertThat(admin.expect(400, "PUT", "/admin/routes/posts", "{not json")
+                        .path("errors")
+                        .get(0)
+                        .path("field")
+                        .asString())
+                .isEqualTo("body");
+        assertThat(admin.expect(400, "POST", "/admin/routes/posts/weights", "[]")
+                        .path("errors")
+                        .get(0)
+                        .path("message")
+                        .asString())
+                .isEqualTo("must be an object");
         admin.expect(404, "GET", "/admin/routes/nogroup", null);
         admin.expect(400, "GET", "/admin/audit?limit=0", null);
         assertThat(admin.expect(200, "GET", "/admin/routes", null)

@@ -61,6 +61,64 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return response.body(Problem.of(status, refusal.getMessage(), refusal.errors()));
     }
 
+    /**
+     * A JSON body Spring MVC could not bind (the admin API's; the public API reads its bodies
+     * itself, {@link JsonBody}): the offending field and what it must be, like every 400 about a
+     * body, instead of "Failed to read request".
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            org.springframework.http.converter.HttpMessageNotReadableException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        FieldError error = unreadable(ex.getMostSpecificCause());
+        return ResponseEntity.badRequest()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problem.of(
+                        HttpStatusCode.valueOf(400),
+                        "The request is invalid: " + error.field() + " " + error.message(),
+                        java.util.List.of(error)));
+    }
+
+    static FieldError unreadable(Throwable cause) {
+        if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
+            StringBuilder field = new StringBuilder();
+            for (tools.jackson.core.JacksonException.Reference step : mismatch.getPath()) {
+                if (step.getPropertyName() != null) {
+                    field.append(field.isEmpty() ? "" : ".").append(step.getPropertyName());
+                } else if (step.getIndex() >= 0) {
+                    field.append('[').append(step.getIndex()).append(']');
+                }
+            }
+            return new FieldError(field.isEmpty() ? "body" : field.toString(), mustBe(mismatch.getTargetType()));
+        }
+        if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch) {
+            return new FieldError("body", mustBe(mismatch.getTargetType()));
+        }
+        return new FieldError("body", "must be well-formed JSON");
+    }
+
+    private static String mustBe(Class<?> type) {
+        if (type == null) {
+            return "has the wrong type";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "must be a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be an array";
+        }
+        return "must be an object";
+    }
+
     /** A query string that is not valid URL encoding. */
     @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
     ResponseEntity<Object> badQuery(Exception ex) {
