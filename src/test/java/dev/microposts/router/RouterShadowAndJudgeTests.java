@@ -51,7 +51,13 @@ class RouterShadowAndJudgeTests {
                 adminPort,
                 "microposts.router.shadow.queue=20",
                 "microposts.router.shadow.threads=2",
-                "microposts.router.judge.min-samples=200");
+                "microposts.router.judge.min-samples=200",
+                // the backends are JDK servers in this JVM, on two shared cores: a pause of one of
+                // them made a healthy candidate's p99 93 ms against the primary's 27 ms in a CI run,
+                // and the judge rolled it back. The latency rules are tested on samples of their own
+                // (CanaryJudgeTests); here the slack keeps only a candidate far slower than that
+                // from passing
+                "microposts.router.judge.p99-slack=250ms");
         publicUrl = "http://127.0.0.1:"
                 + ((WebServerApplicationContext) router).getWebServer().getPort();
         admin = new Admin("http://127.0.0.1:" + adminPort);
