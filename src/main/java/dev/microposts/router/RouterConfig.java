@@ -209,6 +209,7 @@ class RouterConfig {
         List<String> paths = new ArrayList<>(module.paths());
         if (module == ModuleId.ACCOUNTS) {
             paths.add(SecurityConfig.RESOURCE_METADATA);
+            paths.add(SecurityConfig.RESOURCE_METADATA + "/**");
         }
         return paths.toArray(String[]::new);
     }

@@ -444,14 +444,12 @@ public abstract class ContractTests {
     @Test
     void errorsAnsweredBeforeAnyHandlerAreProblemsToo() {
         String a = api().register("early");
-        // TRACE is refused by the server itself, an unknown method by the servlet, a path
-        // parameter by the request firewall: each through the container's error page
+        // TRACE is refused by the server itself, a method it does not know and a path parameter
+        // (the request firewall) before any handler: each through the container's error page
         Response trace = api().send("TRACE", "/api/users/" + a, null, null);
         assertProblem(trace, 405);
         assertThat(trace.header("Allow")).isNotBlank().doesNotContain("TRACE");
-        Response unknown = api().send("BREW", "/api/users/" + a, null, null);
-        assertThat(unknown.status()).isBetween(400, 501);
-        assertProblem(unknown, unknown.status());
+        assertProblem(api().send("BREW", "/api/users/" + a, null, null), 400);
         assertProblem(api().get("/api/users/" + a + ";jsessionid=x"), 400);
         assertProblem(api().get("/error"), 404);
     }
@@ -474,6 +472,12 @@ public abstract class ContractTests {
                 .isEqualTo("header");
         assertThat(described.get("tls_client_certificate_bound_access_tokens").booleanValue())
                 .isFalse();
+        assertThat(described.get("resource_name").stringValue()).isEqualTo("MicroPosts");
+        // behind a trusted proxy that serves the API under a prefix, the prefixed URL the
+        // challenge names is served too, and describes the prefixed resource
+        Response prefixed = api().get("/.well-known/oauth-protected-resource", "X-Forwarded-Prefix", "/p");
+        assertThat(prefixed.status()).as(prefixed.body()).isEqualTo(200);
+        assertThat(prefixed.json().get("resource").stringValue()).isEqualTo(api().base() + "/p");
     }
 
     @Test

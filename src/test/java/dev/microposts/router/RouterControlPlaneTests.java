@@ -443,7 +443,8 @@ class RouterControlPlaneTests {
         admin.expect(400, "POST", "/admin/routes/posts/weights", "{\"nobody\":10}");
         admin.expect(400, "PUT", "/admin/routes/posts", "{not json");
         // a weight of the wrong type names its field; 50.5 is refused, not taken as 50
-        for (String weights : new String[] {"{\"old\":\"x\"}", "{\"old\":50.5}", "{\"old\":1e400}"}) {
+        for (String weights :
+                new String[] {"{\"old\":\"x\"}", "{\"old\":50.5}", "{\"old\":1e400}", "{\"old\":3000000000}"}) {
             JsonNode typed = admin.expect(400, "POST", "/admin/routes/posts/weights", weights);
             assertThat(typed.path("errors").get(0).path("field").asString())
                     .as(weights)
@@ -455,6 +456,10 @@ class RouterControlPlaneTests {
         JsonNode nested = admin.expect(400, "PUT", "/admin/routes/posts", """
                 {"backends":[{"name":"a","url":"http://127.0.0.1:1","weight":"heavy"}]}""");
         assertThat(nested.path("errors").get(0).path("field").asString()).isEqualTo("backends[0].weight");
+        JsonNode url = admin.expect(400, "PUT", "/admin/routes/posts", """
+                {"backends":[{"name":"a","url":["http://x"],"weight":1}]}""");
+        assertThat(url.path("errors").get(0).path("field").asString()).isEqualTo("backends[0].url");
+        assertThat(url.path("errors").get(0).path("message").asString()).isEqualTo("must be a URL");
         assertThat(admin.expect(400, "PUT", "/admin/routes/posts", "{not json")
                         .path("errors")
                         .get(0)
@@ -466,7 +471,7 @@ class RouterControlPlaneTests {
                         .get(0)
                         .path("message")
                         .asString())
-                .isEqualTo("must be an object");
+                .isEqualTo("must be a JSON object");
         admin.expect(404, "GET", "/admin/routes/nogroup", null);
         admin.expect(400, "GET", "/admin/audit?limit=0", null);
         assertThat(admin.expect(200, "GET", "/admin/routes", null)

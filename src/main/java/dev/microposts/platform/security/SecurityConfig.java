@@ -74,9 +74,19 @@ public class SecurityConfig {
     static boolean needsTheChain(HttpServletRequest request) {
         String method = request.getMethod();
         boolean read = "GET".equals(method) || "HEAD".equals(method);
-        return !read
-                || request.getHeader(HttpHeaders.AUTHORIZATION) != null
-                || request.getRequestURI().startsWith(RESOURCE_METADATA);
+        return !read || request.getHeader(HttpHeaders.AUTHORIZATION) != null || isResourceMetadata(request);
+    }
+
+    /**
+     * Whether the request asks for the resource metadata (or that of a path below it), in the
+     * application's own paths: behind a trusted proxy's X-Forwarded-Prefix the request URI starts
+     * with the prefix, which is the context path.
+     */
+    static boolean isResourceMetadata(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = context != null && uri.startsWith(context) ? uri.substring(context.length()) : uri;
+        return path.equals(RESOURCE_METADATA) || path.startsWith(RESOURCE_METADATA + "/");
     }
 
     /** A process of business modules verifies tokens; a router-only process passes them on. */

@@ -95,10 +95,13 @@ class OpenApiDocs {
                                             "The request's own X-Request-Id when it is 1..128 characters of A-Z a-z 0-9 . _ -, "
                                                     + "else a generated one")
                                     .schema(new StringSchema().pattern("^[A-Za-z0-9._-]{1,128}$")));
-            if (openApi.getPaths() != null) {
-                openApi.getPaths().addPathItem(SecurityConfig.RESOURCE_METADATA, resourceMetadata());
-            }
             describeAll(openApi);
+            if (openApi.getPaths() != null) {
+                // served before any token is looked at: none of the error answers above applies
+                PathItem metadata = resourceMetadata();
+                metadata.getGet().getResponses().forEach((status, response) -> headers(status, response, false));
+                openApi.getPaths().addPathItem(SecurityConfig.RESOURCE_METADATA, metadata);
+            }
         };
     }
 

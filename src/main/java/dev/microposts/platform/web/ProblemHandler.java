@@ -72,32 +72,31 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers,
             HttpStatusCode status,
             WebRequest request) {
-        FieldError error = unreadable(ex.getMostSpecificCause());
-        return ResponseEntity.badRequest()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problem.of(
-                        HttpStatusCode.valueOf(400),
-                        "The request is invalid: " + error.field() + " " + error.message(),
-                        java.util.List.of(error)));
+        return apiProblem(ApiProblem.invalid(java.util.List.of(unreadable(ex.getMostSpecificCause()))));
     }
 
+    /** The longest field path named back to the client (map keys are the client's own). */
+    static final int MAX_FIELD = 64;
+
     static FieldError unreadable(Throwable cause) {
-        if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
-                && !mismatch.getPath().isEmpty()) {
-            StringBuilder field = new StringBuilder();
-            for (tools.jackson.core.JacksonException.Reference step : mismatch.getPath()) {
-                if (step.getPropertyName() != null) {
-                    field.append(field.isEmpty() ? "" : ".").append(step.getPropertyName());
-                } else if (step.getIndex() >= 0) {
-                    field.append('[').append(step.getIndex()).append(']');
-                }
+        if (!(cause instanceof tools.jackson.core.JacksonException failure)
+                || !(cause instanceof tools.jackson.databind.exc.MismatchedInputException
+                        || cause instanceof tools.jackson.core.exc.InputCoercionException)) {
+            return new FieldError("body", "is not well-formed JSON");
+        }
+        StringBuilder field = new StringBuilder();
+        for (tools.jackson.core.JacksonException.Reference step : failure.getPath()) {
+            if (step.getPropertyName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                field.append('[').append(step.getIndex()).append(']');
             }
-            return new FieldError(field.isEmpty() ? "body" : field.toString(), mustBe(mismatch.getTargetType()));
         }
-        if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch) {
-            return new FieldError("body", mustBe(mismatch.getTargetType()));
-        }
-        return new FieldError("body", "must be well-formed JSON");
+        Class<?> type = cause instanceof tools.jackson.core.exc.InputCoercionException coercion
+                ? coercion.getTargetType()
+                : ((tools.jackson.databind.exc.MismatchedInputException) cause).getTargetType();
+        String name = field.isEmpty() ? "body" : field.toString();
+        return new FieldError(name.length() > MAX_FIELD ? name.substring(0, MAX_FIELD) + "..." : name, mustBe(type));
     }
 
     private static String mustBe(Class<?> type) {
@@ -113,10 +112,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (type == String.class) {
             return "must be a string";
         }
+        if (type == java.net.URI.class) {
+            return "must be a URL";
+        }
         if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "must be an array";
         }
-        return "must be an object";
+        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "must be a JSON object";
+        }
+        return "has the wrong type";
     }
 
     /** A query string that is not valid URL encoding. */
