@@ -185,7 +185,7 @@ class RouterConfig {
      * the request's X-Request-Id, the same id the module answered with, and
      * {@code X-Content-Type-Options}): the module's copies would make each appear twice.
      */
-    static final List<String> ROUTER_OWN_RESPONSE_HEADERS = List.of(RequestIds.HEADER, RequestIds.NOSNIFF);
+    private static final List<String> ROUTER_OWN_RESPONSE_HEADERS = List.of(RequestIds.HEADER, RequestIds.NOSNIFF);
 
     private static ServerResponse withoutModuleCopiesOfRouterHeaders(ServerRequest request, ServerResponse response) {
         HttpHeaders headers = response.headers();

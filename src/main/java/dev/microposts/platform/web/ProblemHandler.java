@@ -79,22 +79,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final int MAX_FIELD = 64;
 
     static FieldError unreadable(Throwable cause) {
-        if (!(cause instanceof tools.jackson.core.JacksonException failure)
-                || !(cause instanceof tools.jackson.databind.exc.MismatchedInputException
-                        || cause instanceof tools.jackson.core.exc.InputCoercionException)) {
+        Class<?> type;
+        if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch) {
+            type = mismatch.getTargetType();
+        } else if (cause instanceof tools.jackson.core.exc.InputCoercionException coercion) {
+            type = coercion.getTargetType();
+        } else {
             return new FieldError("body", "is not well-formed JSON");
         }
         StringBuilder field = new StringBuilder();
-        for (tools.jackson.core.JacksonException.Reference step : failure.getPath()) {
+        for (tools.jackson.core.JacksonException.Reference step :
+                ((tools.jackson.core.JacksonException) cause).getPath()) {
             if (step.getPropertyName() != null) {
                 field.append(field.isEmpty() ? "" : ".").append(step.getPropertyName());
             } else if (step.getIndex() >= 0) {
                 field.append('[').append(step.getIndex()).append(']');
             }
         }
-        Class<?> type = cause instanceof tools.jackson.core.exc.InputCoercionException coercion
-                ? coercion.getTargetType()
-                : ((tools.jackson.databind.exc.MismatchedInputException) cause).getTargetType();
         String name = field.isEmpty() ? "body" : field.toString();
         return new FieldError(name.length() > MAX_FIELD ? name.substring(0, MAX_FIELD) + "..." : name, mustBe(type));
     }
