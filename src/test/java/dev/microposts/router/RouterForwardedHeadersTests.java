@@ -63,7 +63,13 @@ class RouterForwardedHeadersTests {
             if (exchange.getRequestURI().getPath().endsWith("/cookie-setter")) {
                 exchange.getResponseHeaders().set("Set-Cookie", "session=alice; Path=/");
             }
-            exchange.sendResponseHeaders(200, body.length);
+            int status = 200;
+            if (exchange.getRequestURI().getPath().endsWith("/moved")) {
+                // a module's redirect is its client's to follow, not the router's
+                exchange.getResponseHeaders().set("Location", "/api/users/elsewhere");
+                status = 302;
+            }
+            exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -170,6 +176,20 @@ class RouterForwardedHeadersTests {
         assertThat(received.get(0).get("X-Request-Id")).containsExactly("req-1");
         assertThat(values(response, "X-Request-Id")).containsExactly("req-1");
         assertThat(values(response, "X-Content-Type-Options")).containsExactly("nosniff");
+    }
+
+    @Test
+    void aModulesRedirectIsPassedToItsClientNotFollowedByTheRouter() {
+        for (String method : List.of("GET", "POST")) {
+            received.clear();
+            Response response =
+                    api(untrusting).send(method, "/api/users/moved", null, "GET".equals(method) ? null : "{}");
+            assertThat(response.status()).as(method).isEqualTo(302);
+            assertThat(values(response, "Location")).as(method).containsExactly("/api/users/elsewhere");
+            assertThat(received)
+                    .as(method + ": requests that reached the module")
+                    .hasSize(1);
+        }
     }
 
     @Test
