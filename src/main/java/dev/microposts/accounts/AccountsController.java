@@ -6,6 +6,7 @@ import dev.microposts.platform.web.JsonBody;
 import dev.microposts.platform.web.Timestamps;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -25,7 +26,21 @@ import org.springframework.web.bind.annotation.RestController;
 class AccountsController {
 
     /** A user as the API shows it. */
-    record UserView(String username, String href, String collection, String timeline, String joined) {
+    record UserView(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String username,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uri")
+            String href,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uri")
+            String collection,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uri")
+            String timeline,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time")
+            String joined) {
 
         static UserView of(Users.User user) {
             String href = UserLinks.user(user.username());
@@ -35,10 +50,20 @@ class AccountsController {
     }
 
     /** A signed bearer token and when it stops being accepted. */
-    record TokenView(String token, String expires_at) {}
+    record TokenView(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String token,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time")
+            String expires_at) {}
 
     /** The body of registration and login. */
-    record Credentials(String username, String password) {}
+    record Credentials(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String username,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String password) {}
 
     private final AccountService accounts;
     private final SigningKeyRing signingKeys;
@@ -85,7 +110,13 @@ class AccountsController {
     @PostMapping("/api/token")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(
             responseCode = "200",
-            description = "A bearer token and when it expires")
+            description = "A bearer token and when it expires",
+            headers =
+                    @io.swagger.v3.oas.annotations.headers.Header(
+                            name = HttpHeaders.CACHE_CONTROL,
+                            required = true,
+                            description = "no-store: the token is never cached",
+                            schema = @Schema(type = "string")))
     @io.swagger.v3.oas.annotations.responses.ApiResponse(
             responseCode = "401",
             description = "Wrong username or password (the same answer for an unknown user), or an invalid token sent")

@@ -9,15 +9,22 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * {@code href} is absolute, {@code referenced} may be null, {@code timestamp} is ISO-8601 UTC.
  */
 public record MicropostView(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uri")
         String href,
-        long id,
-        String text,
 
-        @Schema(description = "the username the micropost refers to, or null", nullable = true)
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) long id,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String text,
+
+        @Schema(
+                description = "the username the micropost refers to, or null",
+                nullable = true,
+                requiredMode = Schema.RequiredMode.REQUIRED)
         String referenced,
 
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time")
         String timestamp,
-        String user) {
+
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String user) {
 
     public static MicropostView of(Micropost micropost) {
         return new MicropostView(

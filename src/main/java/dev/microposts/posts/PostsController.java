@@ -43,12 +43,27 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "microposts", description = "A user's microposts and mentions")
 class PostsController {
 
-    /** The body of create, replace and partial update. */
+    /** The body of create and replace. */
     record MicropostInput(
-            @Schema(description = "1..255 Unicode code points")
+            @Schema(
+                    description = "1..255 Unicode code points, at least one of them not whitespace",
+                    minLength = 1,
+                    maxLength = 255,
+                    requiredMode = Schema.RequiredMode.REQUIRED)
             String text,
 
-            @Schema(description = "a username, or null", nullable = true)
+            @Schema(description = "a username, or null (omitted: null)", nullable = true)
+            String referenced) {}
+
+    /** The body of a partial update (JSON merge patch): only the fields to change. */
+    record MicropostPatch(
+            @Schema(
+                    description = "1..255 Unicode code points, at least one of them not whitespace",
+                    minLength = 1,
+                    maxLength = 255)
+            String text,
+
+            @Schema(description = "a username, or null to clear the reference", nullable = true)
             String referenced) {}
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -166,10 +181,14 @@ class PostsController {
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
-                            content =
-                                    @Content(
-                                            mediaType = "application/json",
-                                            schema = @Schema(implementation = MicropostInput.class))))
+                            content = {
+                                @Content(
+                                        mediaType = "application/merge-patch+json",
+                                        schema = @Schema(implementation = MicropostPatch.class)),
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = MicropostPatch.class))
+                            }))
     MicropostView patch(
             @PathVariable String username,
             @PathVariable @Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) String id,

@@ -33,7 +33,12 @@ import org.springframework.web.bind.annotation.RestController;
 class SocialController {
 
     /** Another user in a follow list. */
-    record UserRef(String username, String href) {
+    record UserRef(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String username,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uri")
+            String href) {
 
         static UserRef of(String username) {
             return new UserRef(username, UserLinks.user(username));
@@ -41,7 +46,9 @@ class SocialController {
     }
 
     /** The body of a follow: whom to follow. */
-    record FollowInput(String username) {}
+    record FollowInput(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String username) {}
 
     private final SocialService social;
 

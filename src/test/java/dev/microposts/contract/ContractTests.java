@@ -1007,5 +1007,33 @@ public abstract class ContractTests {
         var create = openApi.getPaths().get("/api/users/{username}/collection").getPost();
         assertThat(create.getResponses()).containsKeys("201", "400", "401", "403", "404", "413");
         assertThat(create.getSecurity()).isNotEmpty();
+        // what a generated client may rely on: every field of every answer is always there
+        var schemas = openApi.getComponents().getSchemas();
+        assertThat(schemas.get("MicropostView").getRequired())
+                .containsExactlyInAnyOrder("href", "id", "text", "referenced", "timestamp", "user");
+        assertThat(schemas.get("UserView").getRequired())
+                .containsExactlyInAnyOrder("username", "href", "collection", "timeline", "joined");
+        assertThat(schemas.get("UserRef").getRequired()).containsExactlyInAnyOrder("username", "href");
+        assertThat(schemas.get("TokenView").getRequired()).containsExactlyInAnyOrder("token", "expires_at");
+        assertThat(((io.swagger.v3.oas.models.media.Schema<?>)
+                                schemas.get("MicropostView").getProperties().get("timestamp"))
+                        .getFormat())
+                .isEqualTo("date-time");
+        // create and replace need the text; a partial update (a merge patch) needs nothing
+        assertThat(schemas.get("MicropostInput").getRequired()).containsExactly("text");
+        var patch = openApi.getPaths()
+                .get("/api/users/{username}/collection/{id}")
+                .getPatch()
+                .getRequestBody()
+                .getContent();
+        assertThat(patch).containsKeys("application/json", "application/merge-patch+json");
+        String patchSchema =
+                patch.get("application/merge-patch+json").getSchema().get$ref();
+        assertThat(schemas.get(patchSchema.substring(patchSchema.lastIndexOf('/') + 1))
+                        .getRequired())
+                .isNullOrEmpty();
+        var token =
+                openApi.getPaths().get("/api/token").getPost().getResponses().get("200");
+        assertThat(token.getHeaders()).containsKey("Cache-Control");
     }
 }

@@ -122,8 +122,8 @@ class OpenApiDocs {
         return new PathItem()
                 .get(new Operation()
                         .operationId("protectedResourceMetadata")
-                        .summary("How to present a token: the resource metadata every 401's WWW-Authenticate"
-                                + " names (resource_metadata)")
+                        .summary("How to present a token: the resource metadata that the WWW-Authenticate of a"
+                                + " refused token's 401 names (resource_metadata); public, no token is read")
                         .responses(new ApiResponses()
                                 .addApiResponse(
                                         "200",
@@ -182,7 +182,10 @@ class OpenApiDocs {
         }
         if (body) {
             add(responses, "413", "Body larger than 65,536 bytes");
-            add(responses, "415", "Body not declared as application/json");
+            add(
+                    responses,
+                    "415",
+                    "Body declared as a type that is not JSON (application/json, or any type ending in +json)");
         }
         add(responses, "503", "A module this request needs is unavailable; try again shortly");
         responses.forEach((status, response) -> headers(status, response, paged));
