@@ -1007,6 +1007,11 @@ public abstract class ContractTests {
         var create = openApi.getPaths().get("/api/users/{username}/collection").getPost();
         assertThat(create.getResponses()).containsKeys("201", "400", "401", "403", "404", "413");
         assertThat(create.getSecurity()).isNotEmpty();
+        // a read needs no token, but a token sent is verified: the bearer scheme is optional there
+        var read = openApi.getPaths().get("/api/users/{username}/collection").getGet();
+        assertThat(read.getSecurity()).hasSize(2);
+        assertThat(read.getSecurity().get(0)).isEmpty();
+        assertThat(read.getSecurity().get(1)).containsKey("bearerAuth");
         // what a generated client may rely on: every field of every answer is always there
         var schemas = openApi.getComponents().getSchemas();
         assertThat(schemas.get("MicropostView").getRequired())

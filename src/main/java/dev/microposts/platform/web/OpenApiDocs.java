@@ -155,6 +155,10 @@ class OpenApiDocs {
             }
             add(responses, "401", "Missing, invalid or expired token");
             add(responses, "403", "The token belongs to another user");
+        } else if (operation.getSecurity() == null || operation.getSecurity().isEmpty()) {
+            // no token needed, but one that is sent is verified (the 401 below): optional bearer
+            operation.addSecurityItem(new SecurityRequirement());
+            operation.addSecurityItem(new SecurityRequirement().addList(BEARER));
         }
         add(
                 responses,
