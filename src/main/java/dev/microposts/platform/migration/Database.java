@@ -39,6 +39,36 @@ record Database(String role, String url, String user, String password) {
     }
 
     /**
+     * Whether two connections reach the same database of the same server, however their URLs name
+     * it: an advisory lock (scoped to one database) taken on the first cannot be taken on the
+     * second. Needs no privilege.
+     */
+    static boolean same(Connection one, Connection other) throws SQLException {
+        long key;
+        do {
+            key = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        } while (!advisory(one, "pg_try_advisory_lock", key));
+        try {
+            boolean free = advisory(other, "pg_try_advisory_lock", key);
+            if (free) {
+                advisory(other, "pg_advisory_unlock", key);
+            }
+            return !free;
+        } finally {
+            advisory(one, "pg_advisory_unlock", key);
+        }
+    }
+
+    private static boolean advisory(Connection connection, String function, long key) throws SQLException {
+        try (var sql = connection.prepareStatement("SELECT " + function + "(?)")) {
+            sql.setLong(1, key);
+            try (var row = sql.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        }
+    }
+
+    /**
      * The libpq connection string of this database, for a subscription: host, port and database
      * from a single-host URL, user and password from the settings or the URL's parameters.
      */

@@ -6,6 +6,7 @@ import dev.microposts.platform.topology.ReplicaFence;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -174,7 +175,89 @@ public final class MigrateCommand {
                 throw new IllegalArgumentException("--" + option + " is not an option");
             }
         }
+        checkValues(options);
         return options;
+    }
+
+    /**
+     * Every option's value checked before any step begins: a step that is refused for a malformed
+     * value has changed nothing (not the router, not the state of the migration).
+     */
+    private static void checkValues(Map<String, String> options) {
+        for (String option : List.of("wait", "hold", "interval", "restart-wait")) {
+            String value = options.get(option);
+            if (value != null) {
+                Duration duration;
+                try {
+                    duration = DurationStyle.detectAndParse(value);
+                } catch (IllegalArgumentException ex) {
+                    duration = null;
+                }
+                if (duration == null || duration.isNegative() || duration.isZero()) {
+                    throw new IllegalArgumentException("--" + option
+                            + " takes a duration above zero, such as 30s, 500ms or 2m, not '" + value + "'");
+                }
+            }
+        }
+        whole(options, "range-rows", 1, 10_000_000);
+        whole(options, "show", 0, 10_000);
+        String shift = options.get("shift");
+        if (shift != null) {
+            shiftSteps(shift);
+        }
+        for (String option : List.of("router", "service-url", "service-check")) {
+            String value = options.get(option);
+            if (value != null && !isHttpUrl(value)) {
+                throw new IllegalArgumentException(
+                        "--" + option + " takes an http:// or https:// URL with a host, not '" + value + "'");
+            }
+        }
+    }
+
+    private static void whole(Map<String, String> options, String option, int min, int max) {
+        String value = options.get(option);
+        if (value == null) {
+            return;
+        }
+        long number;
+        try {
+            number = Long.parseLong(value);
+        } catch (NumberFormatException ex) {
+            number = Long.MIN_VALUE;
+        }
+        if (number < min || number > max) {
+            throw new IllegalArgumentException(
+                    "--" + option + " takes a whole number in " + min + ".." + max + ", not '" + value + "'");
+        }
+    }
+
+    /** The weights of {@code --shift}: 1..100, each above the one before. */
+    static List<Integer> shiftSteps(String value) {
+        List<Integer> steps = new ArrayList<>();
+        try {
+            for (String step : value.split(",", -1)) {
+                int weight = Integer.parseInt(step.trim());
+                if (weight < 1 || weight > 100 || (!steps.isEmpty() && weight <= steps.get(steps.size() - 1))) {
+                    throw new NumberFormatException();
+                }
+                steps.add(weight);
+            }
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(
+                    "--shift takes weights in 1..100, each above the one before, e.g. 1,10,50,100; not '" + value
+                            + "'");
+        }
+        return steps;
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (URISyntaxException ex) {
+            return false;
+        }
     }
 
     /** One run of the command for one module. */
@@ -214,6 +297,9 @@ public final class MigrateCommand {
                         + " file cannot do; run the monolith on PostgreSQL first (docs/MIGRATION.md)");
             }
             try (Connection monolith = source.connect()) {
+                if (!step.equals("plan") && !step.equals("status")) {
+                    refuseTheMonolithsOwnDatabase(monolith);
+                }
                 MigrationState state = new MigrationState(monolith, name);
                 switch (step) {
                     case "status" -> status(monolith, state);
@@ -226,6 +312,29 @@ public final class MigrateCommand {
                     case "complete" -> complete(monolith, state);
                     default -> throw new MigrationException("'" + step + "' is not a step", 2);
                 }
+            }
+        }
+
+        /**
+         * Refuses a target that is the monolith's database itself, however its URL names it: every
+         * step would then act on the monolith's own tables (a rollback empties the target's). A
+         * target that cannot be reached is left to the step, which says so in its own terms.
+         */
+        private void refuseTheMonolithsOwnDatabase(Connection monolith) throws SQLException {
+            if (!target.isPostgres()) {
+                return;
+            }
+            boolean same;
+            try (Connection service = target.connect()) {
+                same = Database.same(monolith, service);
+            } catch (SQLException unreachable) {
+                return;
+            }
+            if (same) {
+                throw new MigrationException("the " + name + " module's own database (" + target.shown()
+                        + ") is the monolith's database itself: the module's data moves to a database of its own;"
+                        + " create one (e.g. createdb " + name + ") and name it with MICROPOSTS_"
+                        + name.toUpperCase(Locale.ROOT) + "_DB_URL or --target. Nothing was changed.");
             }
         }
 
@@ -447,16 +556,15 @@ public final class MigrateCommand {
             String figures = "service " + serviceUrl + "; router group " + name + ": writes to '" + primary
                     + "', reads shadowed to '" + SERVICE + "'";
             if (options.containsKey("shift")) {
-                List<Integer> steps = new ArrayList<>();
-                try {
-                    for (String value : options.get("shift").split(",")) {
-                        steps.add(Integer.parseInt(value.trim()));
-                    }
-                } catch (NumberFormatException ex) {
-                    throw new MigrationException("--shift takes weights in 1..100, e.g. 1,10,50,100", 2);
-                }
+                List<Integer> steps = shiftSteps(options.get("shift"));
                 String interval = options.getOrDefault("interval", "30s");
-                router.shift(name, SERVICE, steps, interval);
+                try {
+                    router.shift(name, SERVICE, steps, interval);
+                } catch (MigrationException refused) {
+                    // the step did not happen: the group goes back to what it was
+                    router.replace(name, asItWas(group));
+                    throw refused;
+                }
                 figures += "; reads shifting to '" + SERVICE + "' by " + steps + " every " + interval + ", judged";
             }
             state.end(Step.START, Optional.of(Step.START), "done", figures);
@@ -952,6 +1060,26 @@ public final class MigrateCommand {
             String url = options.getOrDefault(
                     "router", "http://127.0.0.1:" + environment.getOrDefault("MICROPOSTS_ROUTER_ADMIN_PORT", "9080"));
             return new RouterAdmin(url, token);
+        }
+
+        /** The change that puts a group back as the router showed it. */
+        private static Map<String, Object> asItWas(JsonNode group) {
+            List<Map<String, Object>> backends = new ArrayList<>();
+            for (JsonNode backend : group.path("backends")) {
+                backends.add(backend(
+                        backend.path("name").asString(),
+                        backend.path("url").asString(),
+                        backend.path("weight").asInt()));
+            }
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("backends", backends);
+            change.put(
+                    "shadow",
+                    group.path("shadow").isString() ? group.path("shadow").asString() : "");
+            change.put(
+                    "writes",
+                    group.path("writes").isString() ? group.path("writes").asString() : "");
+            return change;
         }
 
         /** The backend that takes the group's writes now: the pinned one, else the heaviest. */

@@ -71,7 +71,9 @@ final class RouterAdmin {
             }
             return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
         } catch (IOException ex) {
-            throw new MigrationException("the router's admin API at " + url + " cannot be reached (" + ex.getMessage()
+            String why =
+                    ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+            throw new MigrationException("the router's admin API at " + url + " cannot be reached (" + why
                     + "): give it with --router (default http://127.0.0.1:$MICROPOSTS_ROUTER_ADMIN_PORT)");
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

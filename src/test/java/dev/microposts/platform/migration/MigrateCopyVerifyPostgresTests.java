@@ -211,6 +211,26 @@ class MigrateCopyVerifyPostgresTests {
         assertThat(copy.err()).contains("wal_level=replica", "wal_level = logical", "restart PostgreSQL");
     }
 
+    @Test
+    void aTargetThatIsTheMonolithsOwnDatabaseIsRefusedAndItsTablesAreLeftAlone() throws SQLException {
+        String db = EmbeddedPostgres.logicalServer().newDatabase();
+        for (String module : List.of("accounts", "posts", "social", "timeline")) {
+            ModuleSchema.migrate(new DriverManagerDataSource(db), module);
+        }
+        exec(db, "INSERT INTO posts_microposts (author, text, created_at) VALUES ('alice', 'kept', now())");
+        // the same database under another URL
+        String same = db + (db.contains("?") ? "&" : "?") + "ApplicationName=other";
+        Map<String, String> env = Map.of("MICROPOSTS_DB_URL", db, "MICROPOSTS_POSTS_DB_URL", same);
+        assertThat(run(List.of("posts", "plan"), env).status()).isZero();
+        for (String step : List.of("copy", "verify", "rollback", "switch-writes", "complete")) {
+            Result result = run(List.of("posts", step), env);
+            assertThat(result.status()).as(step + ": " + result.err()).isEqualTo(1);
+            assertThat(result.err()).as(step).contains("is the monolith's database itself", "Nothing was changed");
+        }
+        assertThat(count(db, "posts_microposts")).isEqualTo(1);
+        assertThat(run(List.of("posts", "status"), env).status()).isZero();
+    }
+
     private Result migrate(String step) {
         return run(List.of("posts", step), environment);
     }

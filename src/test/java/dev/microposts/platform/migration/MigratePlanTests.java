@@ -70,4 +70,36 @@ class MigratePlanTests {
                 .contains("usage:", "'copyy' is not a step", "--tagret is not an option")
                 .contains("must be PostgreSQL", "cannot do");
     }
+
+    @Test
+    void aMalformedOptionValueIsRefusedBeforeAnyStepBegins() {
+        // no database is named: a step that began would fail on that instead
+        for (List<String> options : List.of(
+                List.of("verify", "--range-rows", "abc"),
+                List.of("verify", "--range-rows", "0"),
+                List.of("verify", "--show", "-1"),
+                List.of("switch-writes", "--hold", "5x"),
+                List.of("copy", "--wait", "0s"),
+                List.of("complete", "--restart-wait", "soon"),
+                List.of("start", "--shift", "abc"),
+                List.of("start", "--shift", "10,5"),
+                List.of("start", "--shift", "1,10", "--interval", "5x"),
+                List.of("start", "--router", "127.0.0.1:9080"),
+                List.of("start", "--service-url", "http://"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("posts"));
+            args.addAll(options);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = MigrateCommand.run(
+                    args,
+                    Map.of(),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(status).as(options + ": " + said).isEqualTo(2);
+            assertThat(said)
+                    .as(options.toString())
+                    .contains("migrate: --" + options.get(options.size() - 2).substring(2));
+            assertThat(said).as(options.toString()).doesNotContain("Exception", "\tat ");
+        }
+    }
 }
