@@ -6,6 +6,7 @@ import dev.microposts.platform.migration.MigrateCommand;
 import dev.microposts.platform.topology.TopologyCommand;
 import dev.microposts.router.RouterCommand;
 import java.util.Arrays;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -26,9 +27,31 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class MicroPostsApplication {
 
+    /** What the jar does, by its first argument. */
+    static final String USAGE = """
+            usage: java -jar microposts.jar [--setting=value ...]     run the service (settings: README.md)
+                   java -jar microposts.jar topology [--modules]     print the module graph
+                   java -jar microposts.jar rotate-signing-key [--setting=value ...]
+                                                                     store a new token signing key
+                   java -jar microposts.jar router <command> ...     steer a running router (docs/ROUTER.md)
+                   java -jar microposts.jar migrate <module> <step>  extract a module (docs/MIGRATION.md)
+                   java -jar microposts.jar db export --to <jdbc-url>
+                                                                     move the H2 file to PostgreSQL
+            """;
+
     public static void main(String[] args) {
+        if (args.length > 0 && List.of("help", "--help", "-h").contains(args[0])) {
+            System.out.print(USAGE);
+            return;
+        }
         if (args.length > 0 && args[0].equals(TopologyCommand.NAME)) {
-            TopologyCommand.print(Arrays.asList(args).subList(1, args.length), System.out);
+            List<String> options = Arrays.asList(args).subList(1, args.length);
+            if (!options.stream().allMatch("--modules"::equals)) {
+                System.err.println("topology: takes no argument but --modules");
+                System.err.print(USAGE);
+                System.exit(2);
+            }
+            TopologyCommand.print(options, System.out);
             return;
         }
         if (args.length > 0 && args[0].equals(SigningKeyCommand.NAME)) {
@@ -45,6 +68,12 @@ public class MicroPostsApplication {
         if (args.length > 0 && args[0].equals(MigrateCommand.NAME)) {
             System.exit(MigrateCommand.run(
                     Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
+        }
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            // a mistyped command must not start the service
+            System.err.println("microposts: '" + args[0] + "' is not a command");
+            System.err.print(USAGE);
+            System.exit(2);
         }
         SpringApplication.run(MicroPostsApplication.class, args);
     }

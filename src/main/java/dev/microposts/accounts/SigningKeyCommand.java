@@ -32,6 +32,19 @@ public final class SigningKeyCommand {
 
     /** Runs the command; {@code args} are Spring Boot arguments such as {@code --microposts.db.url=...}. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.stream().anyMatch(arg -> arg.equals("--help") || arg.equals("-h"))) {
+            out.println("usage: java -jar microposts.jar " + NAME + " [--setting=value ...]: stores a new token"
+                    + " signing key in the accounts module's database, with the settings of a process that runs the"
+                    + " accounts module (environment or --microposts.db.url=...; README.md, \"Signing keys\")");
+            return 0;
+        }
+        for (String arg : args) {
+            if (!arg.matches("--[A-Za-z][A-Za-z0-9._\\[\\]-]*=.*")) {
+                err.println(NAME + " takes only settings such as --microposts.data-dir=/var/lib/microposts; '" + arg
+                        + "' is not one. Nothing was changed.");
+                return 2;
+            }
+        }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Context.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)

@@ -82,6 +82,19 @@ class SigningKeyCommandTests {
         assertThat(fromEnvironment.err()).contains("MICROPOSTS_JWT_PRIVATE_KEY");
     }
 
+    @Test
+    void anArgumentThatIsNoSettingIsRefusedAndHelpRotatesNothing() {
+        String dir = "--microposts.data-dir=target/test-data/rotate-" + UUID.randomUUID();
+        for (String stray : List.of("extra", "--bogus-option", "-x")) {
+            Result refused = run(List.of(dir, stray));
+            assertThat(refused.status()).as(stray).isEqualTo(2);
+            assertThat(refused.err()).as(stray).contains("'" + stray + "' is not one", "Nothing was changed");
+        }
+        Result help = run(List.of("--help"));
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("usage:").doesNotContain("Stored signing key");
+    }
+
     private record Result(int status, String out, String err) {}
 
     private static Result run(List<String> args) {
