@@ -79,6 +79,12 @@ public final class RouterCommand {
             err.println("router: set MICROPOSTS_ROUTER_ADMIN_TOKEN to the router's admin credential");
             return 2;
         }
+        if (token.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            // never echoed: it is a secret
+            err.println("router: MICROPOSTS_ROUTER_ADMIN_TOKEN holds a line break or another control character"
+                    + " (a trailing newline, from $(cat file)?): set it to the credential alone");
+            return 2;
+        }
         try {
             return new RouterCommand(url, token, out).dispatch(args);
         } catch (Refused refused) {
@@ -89,7 +95,11 @@ public final class RouterCommand {
             err.print(USAGE);
             return 2;
         } catch (java.io.IOException | InterruptedException unreachable) {
-            err.println("router: cannot reach the admin API at " + url + ": " + unreachable);
+            err.println("router: cannot reach the admin API at " + url + " ("
+                    + (unreachable.getMessage() != null
+                            ? unreachable.getMessage()
+                            : unreachable.getClass().getSimpleName())
+                    + "): is the router running, and is this its admin port (MICROPOSTS_ROUTER_ADMIN_PORT)?");
             return 1;
         }
     }
@@ -97,19 +107,22 @@ public final class RouterCommand {
     private int dispatch(List<String> args) throws java.io.IOException, InterruptedException {
         String command = args.get(0);
         switch (command) {
-            case "show" -> printTable(call("GET", "/admin/routes", null));
+            case "show" -> {
+                expect(args, 1, 1);
+                printTable(call("GET", "/admin/routes", null));
+            }
             case "add" -> {
-                need(args, 4);
+                expect(args, 4, 5);
                 JsonNode group = call("GET", "/admin/routes/" + path(args.get(1)), null);
                 ObjectNode change = changeOf(group);
                 ObjectNode backend = ((ArrayNode) change.get("backends")).addObject();
                 backend.put("name", args.get(2));
                 backend.put("url", args.get(3));
-                backend.put("weight", args.size() > 4 ? Integer.parseInt(args.get(4)) : 0);
+                backend.put("weight", args.size() > 4 ? number("a weight", args.get(4)) : 0);
                 printGroup(call("PUT", "/admin/routes/" + path(args.get(1)), change));
             }
             case "remove" -> {
-                need(args, 3);
+                expect(args, 3, 3);
                 JsonNode group = call("GET", "/admin/routes/" + path(args.get(1)), null);
                 ObjectNode change = changeOf(group);
                 ArrayNode kept = JSON.createArrayNode();
@@ -118,30 +131,34 @@ public final class RouterCommand {
                         kept.add(backend);
                     }
                 }
+                if (kept.size() == change.get("backends").size()) {
+                    throw new Refused("route group '" + args.get(1) + "' has no backend '" + args.get(2) + "'; it has "
+                            + backends(group) + ". Nothing was changed.");
+                }
                 change.set("backends", kept);
                 printGroup(call("PUT", "/admin/routes/" + path(args.get(1)), change));
             }
             case "set" -> {
-                need(args, 3);
+                expect(args, 3, Integer.MAX_VALUE);
                 Map<String, Integer> weights = new LinkedHashMap<>();
                 for (String pair : args.subList(2, args.size())) {
                     int equals = pair.indexOf('=');
                     if (equals < 1) {
                         throw new IllegalArgumentException("weights are <backend>=<weight>, not " + pair);
                     }
-                    weights.put(pair.substring(0, equals), Integer.parseInt(pair.substring(equals + 1)));
+                    weights.put(pair.substring(0, equals), number("a weight", pair.substring(equals + 1)));
                 }
                 printGroup(call("POST", "/admin/routes/" + path(args.get(1)) + "/weights", JSON.valueToTree(weights)));
             }
             case "sticky" -> {
-                need(args, 3);
+                expect(args, 3, 3);
                 JsonNode group = call("GET", "/admin/routes/" + path(args.get(1)), null);
                 ObjectNode change = changeOf(group);
                 change.put("sticky", onOff(args.get(2)));
                 printGroup(call("PUT", "/admin/routes/" + path(args.get(1)), change));
             }
             case "hold" -> {
-                need(args, 2);
+                expect(args, 2, 2, "--max");
                 ObjectNode hold = JSON.createObjectNode();
                 String max = option(args, "--max");
                 if (max != null) {
@@ -150,7 +167,7 @@ public final class RouterCommand {
                 printGroup(call("POST", "/admin/routes/" + path(args.get(1)) + "/hold", hold));
             }
             case "release" -> {
-                need(args, 2);
+                expect(args, 2, 2);
                 JsonNode released = call("DELETE", "/admin/routes/" + path(args.get(1)) + "/hold", null);
                 out.println(
                         released.get("released").asBoolean()
@@ -158,7 +175,7 @@ public final class RouterCommand {
                                 : args.get(1) + " was not held (or its hold had run out)");
             }
             case "shadow" -> {
-                need(args, 3);
+                expect(args, 3, 3);
                 if (args.get(2).equals("off")) {
                     printGroup(call("DELETE", "/admin/routes/" + path(args.get(1)) + "/shadow", null));
                 } else {
@@ -167,7 +184,7 @@ public final class RouterCommand {
                 }
             }
             case "writes" -> {
-                need(args, 3);
+                expect(args, 3, 3);
                 if (args.get(2).equals("weights")) {
                     printGroup(call("DELETE", "/admin/routes/" + path(args.get(1)) + "/writes", null));
                 } else {
@@ -176,11 +193,11 @@ public final class RouterCommand {
                 }
             }
             case "diffs" -> {
-                need(args, 2);
+                expect(args, 2, 2);
                 printDiffs(call("GET", "/admin/routes/" + path(args.get(1)) + "/shadow", null));
             }
             case "shift" -> {
-                need(args, 2);
+                expect(args, 2, 2, "--to", "--steps", "--interval");
                 String to = option(args, "--to");
                 if (to == null) {
                     printShift(call("GET", "/admin/routes/" + path(args.get(1)) + "/shift", null));
@@ -190,7 +207,7 @@ public final class RouterCommand {
                     if (steps != null) {
                         ArrayNode list = shift.putArray("steps");
                         for (String step : steps.split(",")) {
-                            list.add(Integer.parseInt(step.trim()));
+                            list.add(number("--steps takes weights separated by commas; a step", step.trim()));
                         }
                     }
                     String interval = option(args, "--interval");
@@ -201,11 +218,12 @@ public final class RouterCommand {
                 }
             }
             case "pause", "resume", "rollback" -> {
-                need(args, 2);
+                expect(args, 2, 2);
                 printShift(call("POST", "/admin/routes/" + path(args.get(1)) + "/shift/" + command, null));
             }
             case "audit" -> {
-                int limit = args.size() > 1 ? Integer.parseInt(args.get(1)) : 20;
+                expect(args, 1, 2);
+                int limit = args.size() > 1 ? number("audit takes a number of changes", args.get(1)) : 20;
                 for (JsonNode change : call("GET", "/admin/audit?limit=" + limit, null)) {
                     out.printf(
                             "%s  %-10s %-28s by %s%n    before %s%n    after  %s%n",
@@ -235,7 +253,13 @@ public final class RouterCommand {
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode answer = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        JsonNode answer;
+        try {
+            answer = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (tools.jackson.core.JacksonException notJson) {
+            throw new Refused(response.statusCode() + " from " + url + path + ", which is not the router's admin API"
+                    + " (its answer is not JSON): give the router's admin port with --url");
+        }
         if (response.statusCode() >= 400) {
             StringBuilder message = new StringBuilder(response.statusCode() + " "
                     + answer.path("detail").asString(answer.path("title").asString("")));
@@ -376,9 +400,39 @@ public final class RouterCommand {
         return args.get(at + 1);
     }
 
-    private static void need(List<String> args, int count) {
-        if (args.size() < count) {
+    /**
+     * Checks a command's words: {@code min..max} of them (the command included) and only the given
+     * options, each with its value. A misspelt or stray word is refused, never ignored: a hold
+     * whose {@code --max} was misspelt would hold live traffic for the default time instead.
+     */
+    private static void expect(List<String> args, int min, int max, String... options) {
+        int words = 0;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.startsWith("--")) {
+                if (!List.of(options).contains(arg)) {
+                    throw new IllegalArgumentException(args.get(0) + " has no option " + arg
+                            + (options.length == 0 ? "" : " (it takes " + String.join(", ", options) + ")"));
+                }
+                i++; // its value
+            } else {
+                words++;
+            }
+        }
+        if (words < min) {
             throw new IllegalArgumentException(args.get(0) + " needs more arguments");
+        }
+        if (words > max) {
+            throw new IllegalArgumentException(args.get(0) + " takes at most " + (max - 1) + " argument"
+                    + (max == 2 ? "" : "s") + " (and its options); '" + String.join(" ", args) + "' has more");
+        }
+    }
+
+    private static int number(String what, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(what + " is a whole number, not '" + value + "'");
         }
     }
 

@@ -29,6 +29,12 @@ public record RouterProperties(
                     "the router's admin token (MICROPOSTS_ROUTER_ADMIN_TOKEN) must be at least " + MIN_TOKEN_LENGTH
                             + " characters, e.g. openssl rand -hex 32");
         }
+        if (adminToken != null && adminToken.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            // no client could send it in a header (and it is not shown: it is a secret)
+            throw new IllegalArgumentException("the router's admin token (MICROPOSTS_ROUTER_ADMIN_TOKEN) holds a line"
+                    + " break or another control character (a trailing newline, from $(cat file)?): set it to the"
+                    + " credential alone");
+        }
         if (adminToken != null && adminToken.isEmpty()) {
             adminToken = null;
         }

@@ -356,7 +356,8 @@ final class Shifts implements AutoCloseable {
         Busy(String group) {
             super(
                     Kind.CONFLICT,
-                    "A shift of route group '" + group + "' is running; pause or roll it back first.",
+                    "A shift of route group '" + group + "' is running or paused, and steers its weights until it is"
+                            + " rolled back or complete; roll it back first.",
                     List.of(),
                     null);
         }

@@ -409,6 +409,49 @@ class RouterControlPlaneTests {
         assertThat(wrongToken.err).contains("401");
         assertThat(cli(Map.of(), url, "show").status).isEqualTo(2);
         assertThat(cli(environment, url, "frobnicate").status).isEqualTo(2);
+
+        // a misspelt option or a stray word is refused, never ignored: nothing is held
+        for (List<String> stray : List.of(
+                List.of("hold", "posts", "--maxx", "1s"),
+                List.of("hold", "posts", "2s"),
+                List.of("shift", "posts", "--too", "new"),
+                List.of("shift", "posts", "new"),
+                List.of("show", "posts"))) {
+            Cli refusedWord = cli(environment, url, stray.toArray(String[]::new));
+            assertThat(refusedWord.status).as(stray + ": " + refusedWord.err).isEqualTo(2);
+        }
+        assertThat(cli(environment, url, "show").out).doesNotContain("HELD");
+        Cli notANumber = cli(environment, url, "set", "posts", "old=abc");
+        assertThat(notANumber.status).isEqualTo(2);
+        assertThat(notANumber.err).contains("a weight is a whole number, not 'abc'");
+        // removing a backend the group does not have is an error, not the table printed again
+        Cli noSuch = cli(environment, url, "remove", "posts", "nosuch");
+        assertThat(noSuch.status).isEqualTo(1);
+        assertThat(noSuch.err).contains("has no backend 'nosuch'", "Nothing was changed");
+        // a credential with a trailing newline is refused without being shown
+        Cli newline = cli(Map.of("MICROPOSTS_ROUTER_ADMIN_TOKEN", TOKEN + "\n"), url, "show");
+        assertThat(newline.status).isEqualTo(2);
+        assertThat(newline.err).contains("line break").doesNotContain(TOKEN);
+        // a server that is not the admin API: its page is not JSON, and no stack trace is shown
+        var page = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        page.createContext("/", exchange -> {
+            byte[] html = "<html>hello</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, html.length);
+            exchange.getResponseBody().write(html);
+            exchange.close();
+        });
+        page.start();
+        try {
+            Cli notJson = cli(
+                    environment,
+                    List.of("--url", "http://127.0.0.1:" + page.getAddress().getPort()),
+                    "show");
+            assertThat(notJson.status).isEqualTo(1);
+            assertThat(notJson.err).contains("not the router's admin API").doesNotContain("Exception");
+        } finally {
+            page.stop(0);
+        }
     }
 
     private record Cli(int status, String out, String err) {}

@@ -238,6 +238,8 @@ class RouterShadowAndJudgeTests {
                         .path("state")
                         .asString())
                 .isEqualTo("PAUSED");
+        // paused, the shift still owns the weights (resuming sets its next step's)
+        admin.expect(409, "POST", "/admin/routes/posts/weights", "{\"candidate\":50}");
         assertThat(admin.expect(200, "POST", "/admin/routes/posts/shift/rollback", null)
                         .path("candidateWeight")
                         .asInt())
