@@ -75,6 +75,24 @@ public final class DbExport {
             err.print(USAGE);
             return 2;
         }
+        if (!namesADatabase(to)) {
+            // the driver would take the user's name for it: a URL without one lands in 'postgres' or the like
+            err.println("db export: --to names no database (" + to + "): give one, as in"
+                    + " jdbc:postgresql://host:5432/microposts (create it first: createdb microposts)");
+            err.print(USAGE);
+            return 2;
+        }
+        int show;
+        try {
+            show = Integer.parseInt(options.getOrDefault("show", "20"));
+        } catch (NumberFormatException ex) {
+            show = -1;
+        }
+        if (show < 0 || show > 10_000) {
+            err.println("db export: --show takes a whole number in 0..10000, not '" + options.get("show") + "'");
+            err.print(USAGE);
+            return 2;
+        }
         Path dir = Path.of(options.getOrDefault("data-dir", environment.getOrDefault("MICROPOSTS_DATA_DIR", "data")))
                 .toAbsolutePath()
                 .normalize();
@@ -83,7 +101,6 @@ public final class DbExport {
                 to,
                 options.getOrDefault("to-user", environment.get("MICROPOSTS_DB_USER")),
                 options.getOrDefault("to-password", environment.get("MICROPOSTS_DB_PASSWORD")));
-        int show = Integer.parseInt(options.getOrDefault("show", "20"));
         try {
             return export(dir, target, show, out, err);
         } catch (MigrationException ex) {
@@ -93,6 +110,20 @@ public final class DbExport {
             err.println("db export: the database answered: " + ex.getMessage());
             return 1;
         }
+    }
+
+    /** Whether a PostgreSQL JDBC URL names its database (jdbc:postgresql://host[:port]/db or jdbc:postgresql:db). */
+    static boolean namesADatabase(String url) {
+        String rest = url.substring("jdbc:postgresql:".length());
+        int question = rest.indexOf('?');
+        if (question >= 0) {
+            rest = rest.substring(0, question);
+        }
+        if (rest.startsWith("//")) {
+            int slash = rest.indexOf('/', 2);
+            return slash > 2 && slash < rest.length() - 1;
+        }
+        return !rest.isEmpty() && !rest.contains("/");
     }
 
     private static int export(Path dir, Database target, int show, PrintStream out, PrintStream err)
