@@ -503,6 +503,19 @@ class RouterControlPlaneTests {
                 {"backends":[{"name":"a","url":["http://x"],"weight":1}]}""");
         assertThat(url.path("errors").get(0).path("field").asString()).isEqualTo("backends[0].url");
         assertThat(url.path("errors").get(0).path("message").asString()).isEqualTo("must be a URL");
+        for (String notAUrl : List.of("127.0.0.1:18498", "http://bad host")) {
+            JsonNode malformed = admin.expect(
+                    400,
+                    "PUT",
+                    "/admin/routes/posts",
+                    "{\"backends\":[{\"name\":\"a\",\"url\":\"" + notAUrl + "\",\"weight\":1}]}");
+            assertThat(malformed.path("errors").get(0).path("field").asString())
+                    .as(notAUrl)
+                    .isEqualTo("backends[0].url");
+            assertThat(malformed.path("errors").get(0).path("message").asString())
+                    .as(notAUrl)
+                    .isEqualTo("must be a URL");
+        }
         assertThat(admin.expect(400, "PUT", "/admin/routes/posts", "{not json")
                         .path("errors")
                         .get(0)

@@ -72,7 +72,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers,
             HttpStatusCode status,
             WebRequest request) {
-        return apiProblem(ApiProblem.invalid(java.util.List.of(unreadable(ex.getMostSpecificCause()))));
+        return apiProblem(ApiProblem.invalid(java.util.List.of(unreadable(bindingCause(ex)))));
+    }
+
+    /**
+     * The exception that says which field could not be bound: the outermost Jackson one that names a
+     * target type, not the most specific cause (for a URL that does not parse, that is the
+     * URISyntaxException underneath, which names no field); else the most specific cause.
+     */
+    private static Throwable bindingCause(Exception ex) {
+        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof tools.jackson.databind.exc.MismatchedInputException
+                    || cause instanceof tools.jackson.core.exc.InputCoercionException) {
+                return cause;
+            }
+        }
+        return org.springframework.core.NestedExceptionUtils.getMostSpecificCause(ex);
     }
 
     /** The longest field path named back to the client (map keys are the client's own). */
