@@ -39,6 +39,16 @@ public class MicroPostsApplication {
                                                                      move the H2 file to PostgreSQL
             """;
 
+    /**
+     * A command prints what it does itself: the libraries' own INFO lines (Flyway's, the
+     * database driver's) would bury it, so only their warnings and errors are logged.
+     */
+    private static void quietLogs() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+            logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
     public static void main(String[] args) {
         if (args.length > 0 && List.of("help", "--help", "-h").contains(args[0])) {
             System.out.print(USAGE);
@@ -58,14 +68,17 @@ public class MicroPostsApplication {
             System.exit(SigningKeyCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals(RouterCommand.NAME)) {
+            quietLogs();
             System.exit(RouterCommand.run(
                     Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals(DbExport.NAME)) {
+            quietLogs();
             System.exit(
                     DbExport.run(Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals(MigrateCommand.NAME)) {
+            quietLogs();
             System.exit(MigrateCommand.run(
                     Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err));
         }

@@ -285,7 +285,10 @@ class AdminApi {
     ResponseEntity<Shifts.View> shiftView(@PathVariable String group) {
         plane.existing(group);
         Shifts.View view = plane.shifts().view(group);
-        return view == null ? ResponseEntity.notFound().build() : ResponseEntity.ok(view);
+        if (view == null) {
+            throw new Shifts.NeverShifted(group);
+        }
+        return ResponseEntity.ok(view);
     }
 
     @PostMapping("/routes/{group}/shift/pause")

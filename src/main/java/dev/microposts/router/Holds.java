@@ -54,7 +54,7 @@ final class Holds {
         if (limit.isNegative() || limit.isZero() || limit.compareTo(settings.maxWait()) > 0) {
             throw new dev.microposts.platform.core.InvalidInput(
                     "max",
-                    "must be more than 0 and at most " + settings.maxWait() + " (microposts.router.hold.max-wait)");
+                    "must be more than 0 and at most " + settings.maxWait() + " (MICROPOSTS_ROUTER_HOLD_MAX_WAIT)");
         }
         Instant now = Instant.now();
         Hold hold = new Hold(group, now, now.plus(limit), who, new CompletableFuture<>());

@@ -70,9 +70,13 @@ public final class RouterCommand {
             url = args.get(1);
             args = args.subList(2, args.size());
         }
-        if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
+        if (args.isEmpty()) {
+            err.print(USAGE);
+            return 2;
+        }
+        if (args.get(0).equals("help") || args.get(0).equals("--help")) {
             out.print(USAGE);
-            return args.isEmpty() ? 2 : 0;
+            return 0;
         }
         String token = environment.get("MICROPOSTS_ROUTER_ADMIN_TOKEN");
         if (token == null || token.isBlank()) {

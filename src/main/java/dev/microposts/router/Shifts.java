@@ -369,4 +369,16 @@ final class Shifts implements AutoCloseable {
             super(Kind.NOT_FOUND, "No shift of route group '" + group + "' is running or paused.", List.of(), null);
         }
     }
+
+    /** The group has had no shift since the router started. */
+    static final class NeverShifted extends DomainException {
+        NeverShifted(String group) {
+            super(
+                    Kind.NOT_FOUND,
+                    "Route group '" + group + "' has had no shift since the router started (a shift lives in the"
+                            + " router's memory).",
+                    List.of(),
+                    null);
+        }
+    }
 }

@@ -409,6 +409,10 @@ class RouterControlPlaneTests {
         assertThat(wrongToken.err).contains("401");
         assertThat(cli(Map.of(), url, "show").status).isEqualTo(2);
         assertThat(cli(environment, url, "frobnicate").status).isEqualTo(2);
+        Cli nothing = cli(environment, List.of());
+        assertThat(nothing.status).isEqualTo(2);
+        assertThat(nothing.err).contains("usage:");
+        assertThat(nothing.out).isEmpty();
 
         // a misspelt option or a stray word is refused, never ignored: nothing is held
         for (List<String> stray : List.of(
@@ -529,6 +533,10 @@ class RouterControlPlaneTests {
                         .asString())
                 .isEqualTo("must be a JSON object");
         admin.expect(404, "GET", "/admin/routes/nogroup", null);
+        assertThat(admin.expect(404, "GET", "/admin/routes/social/shift", null)
+                        .path("detail")
+                        .asString())
+                .contains("has had no shift");
         admin.expect(400, "GET", "/admin/audit?limit=0", null);
         assertThat(admin.expect(200, "GET", "/admin/routes", null)
                         .path("version")

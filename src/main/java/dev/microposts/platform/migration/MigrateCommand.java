@@ -84,6 +84,10 @@ public final class MigrateCommand {
                 ? null
                 : ModuleId.of(args.get(0).toLowerCase(Locale.ROOT)).orElse(null);
         if (args.size() < 2 || module == null || !ModuleId.BUSINESS.contains(module)) {
+            if (!args.isEmpty() && (module == null || !ModuleId.BUSINESS.contains(module))) {
+                err.println("migrate: '" + args.get(0) + "' is not a module that can move; the modules are "
+                        + ModuleId.BUSINESS.stream().map(ModuleId::id).toList());
+            }
             err.print(USAGE);
             return 2;
         }
@@ -290,6 +294,12 @@ public final class MigrateCommand {
         }
 
         void step(String step) throws SQLException, InterruptedException {
+            if (source.url() != null && !source.url().startsWith("jdbc:")) {
+                throw new MigrationException(
+                        "the monolith's database is given as " + source.shown() + ", which is not a JDBC URL: give"
+                                + " it as jdbc:postgresql://host:5432/database (MICROPOSTS_DB_URL, or --source)",
+                        2);
+            }
             if (!source.isPostgres()) {
                 throw new MigrationException("the monolith's database must be PostgreSQL (MICROPOSTS_DB_URL, or"
                         + " --source, is " + (source.url() == null ? "not set" : source.shown()) + "): a live"

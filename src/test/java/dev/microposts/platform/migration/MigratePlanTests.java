@@ -102,4 +102,22 @@ class MigratePlanTests {
             assertThat(said).as(options.toString()).doesNotContain("Exception", "\tat ");
         }
     }
+
+    @Test
+    void anUnknownModuleAndADatabaseThatIsNoJdbcUrlAreNamed() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(MigrateCommand.run(List.of("bogus", "plan"), Map.of(), quiet, errors))
+                .isEqualTo(2);
+        assertThat(MigrateCommand.run(List.of("router", "plan"), Map.of(), quiet, errors))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("'bogus' is not a module that can move", "'router' is not a module that can move");
+        err.reset();
+        assertThat(MigrateCommand.run(
+                        List.of("posts", "copy", "--source", "postgres://127.0.0.1/x"), Map.of(), quiet, errors))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a JDBC URL", "jdbc:postgresql://");
+    }
 }
