@@ -28,6 +28,8 @@ public final class SigningKeyCommand {
 
     public static final String NAME = "rotate-signing-key";
 
+    private static final String H2_FILE = "jdbc:h2:file:";
+
     private SigningKeyCommand() {}
 
     /** Runs the command; {@code args} are Spring Boot arguments such as {@code --microposts.db.url=...}. */
@@ -62,9 +64,20 @@ public final class SigningKeyCommand {
                         + "(tokens signed with the old key are refused once every process has the new one)");
                 return 1;
             }
+            String url = context.getEnvironment().getProperty("spring.datasource.url", "");
+            if (url.startsWith(H2_FILE)) {
+                java.nio.file.Path file =
+                        java.nio.file.Path.of(url.substring(H2_FILE.length()).split(";", 2)[0] + ".mv.db");
+                if (!java.nio.file.Files.exists(file)) {
+                    err.println(NAME + ": there is no embedded database at " + file + ": run it with the settings"
+                            + " of the service whose key it rotates (MICROPOSTS_DATA_DIR, or"
+                            + " --microposts.data-dir=...). Nothing was changed.");
+                    return 1;
+                }
+            }
+            DataSource database = context.getBean(DataSource.class);
             KeyEncryption encryption = KeyEncryption.of(settings.jwt().encryptionKey());
-            Users users =
-                    new Users(JdbcClient.create(context.getBean(DataSource.class)), context.getBean(DataSource.class));
+            Users users = new Users(JdbcClient.create(database), database);
             SigningKeys.Rotation rotation = SigningKeys.rotate(
                     users,
                     encryption,
@@ -87,7 +100,18 @@ public final class SigningKeyCommand {
             }
             return 0;
         } catch (RuntimeException ex) {
-            err.println(NAME + " failed: " + ex.getMessage());
+            String message = String.valueOf(ex.getMessage());
+            boolean inUse = false;
+            for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+                inUse |= String.valueOf(cause.getMessage()).contains("Database may be already in use");
+            }
+            if (inUse) {
+                err.println(NAME + ": the H2 database file is in use by the running service (the embedded"
+                        + " default lets one process open it): stop the service, rotate, and start it again, or run"
+                        + " the service on PostgreSQL, where rotation needs no stop. Nothing was changed.");
+            } else {
+                err.println(NAME + " failed: " + message.lines().findFirst().orElse(message));
+            }
             return 1;
         }
     }

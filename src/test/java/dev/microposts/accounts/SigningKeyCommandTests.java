@@ -95,6 +95,15 @@ class SigningKeyCommandTests {
         assertThat(help.out()).contains("usage:").doesNotContain("Stored signing key");
     }
 
+    @Test
+    void aDataDirectoryWithoutTheEmbeddedDatabaseIsRefusedAndNoneIsCreated() {
+        java.nio.file.Path dir = java.nio.file.Path.of("target/test-data/rotate-none-" + UUID.randomUUID());
+        Result refused = run(List.of("--microposts.data-dir=" + dir));
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).contains("there is no embedded database at", "Nothing was changed");
+        assertThat(dir.resolve("microposts.mv.db")).doesNotExist();
+    }
+
     private record Result(int status, String out, String err) {}
 
     private static Result run(List<String> args) {
