@@ -144,6 +144,15 @@ public final class DbExport {
                 throw new MigrationException(waiting + " events of this database wait to be delivered: start the"
                         + " service on it once so that it delivers them, stop it, and export again");
             }
+            for (ModuleId module : ModuleId.BUSINESS) {
+                for (String table : MigratePlan.tables(module)) {
+                    if (!hasTable(source, table)) {
+                        throw new MigrationException("the H2 file has no table " + table + " (an older or partial"
+                                + " database): start the service on it once, so that it creates every table, stop it,"
+                                + " and export again. Nothing was written to the target.");
+                    }
+                }
+            }
             out.println("from " + dir.resolve("microposts.mv.db") + " (H2)");
             out.println("to   " + target.shown());
             List<String> tables = new ArrayList<>();
@@ -386,6 +395,15 @@ public final class DbExport {
             return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
         }
         return value.toString();
+    }
+
+    private static boolean hasTable(Connection db, String table) {
+        try (Statement sql = db.createStatement()) {
+            sql.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException missing) {
+            return false;
+        }
     }
 
     private static Long count(Connection db, String table, String query) throws SQLException {

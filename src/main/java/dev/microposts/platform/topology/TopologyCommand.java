@@ -20,15 +20,30 @@ public final class TopologyCommand {
             out.println(ModuleId.BUSINESS.stream().map(ModuleId::id).collect(Collectors.joining(" ")));
             return;
         }
-        out.printf("%-9s %-28s %-14s %-9s %s%n", "module", "calls", "consumes", "publishes", "paths");
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"module", "calls", "consumes", "publishes", "paths"});
         for (ModuleId module : ModuleId.values()) {
-            out.printf(
-                    "%-9s %-28s %-14s %-9s %s%n",
-                    module.id(),
-                    names(module.calls()),
-                    names(module.consumes()),
-                    module.publishesEvents() ? module.topic() : "-",
-                    String.join(" ", module.paths()));
+            rows.add(new String[] {
+                module.id(),
+                names(module.calls()),
+                names(module.consumes()),
+                module.publishesEvents() ? module.topic() : "-",
+                String.join(" ", module.paths())
+            });
+        }
+        // every column as wide as its widest cell, so that the columns line up whatever the names
+        int[] widths = new int[4];
+        for (String[] row : rows) {
+            for (int column = 0; column < widths.length; column++) {
+                widths[column] = Math.max(widths[column], row[column].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int column = 0; column < widths.length; column++) {
+                line.append(String.format("%-" + widths[column] + "s ", row[column]));
+            }
+            out.println(line.append(row[4]).toString().stripTrailing());
         }
     }
 

@@ -53,4 +53,33 @@ class DbExportArgumentsTests {
                 .contains("--show takes a whole number")
                 .doesNotContain("Exception");
     }
+
+    @Test
+    void anH2FileWithoutEveryModulesTablesIsRefusedBeforeAnythingIsWritten() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(
+                        "target", "test-data", "export-partial-" + java.util.UUID.randomUUID())
+                .toAbsolutePath();
+        var h2 = new org.springframework.jdbc.datasource.DriverManagerDataSource(
+                "jdbc:h2:file:" + dir.toString().replace('\\', '/') + "/microposts", "sa", "");
+        dev.microposts.platform.jdbc.ModuleSchema.migrate(h2, "accounts");
+        try (var close = h2.getConnection();
+                var sql = close.createStatement()) {
+            sql.execute("SHUTDOWN");
+        }
+        String postgres = dev.microposts.support.EmbeddedPostgres.newDatabase();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = DbExport.run(
+                List.of("export", "--to", postgres, "--to-user", "postgres", "--data-dir", dir.toString()),
+                Map.of(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("has no table posts_", "Nothing was written");
+        try (var target = java.sql.DriverManager.getConnection(postgres, "postgres", "");
+                var tables = target.createStatement()
+                        .executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+            tables.next();
+            assertThat(tables.getInt(1)).as("tables made on the target").isZero();
+        }
+    }
 }

@@ -111,11 +111,17 @@ class SettingsCheckTests {
     void theTopologyCommandPrintsTheModuleGraph() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TopologyCommand.print(List.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("timeline  accounts,posts")
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(table)
+                .contains("timeline accounts,posts")
                 .contains("posts,social")
                 .contains("microposts.posts")
                 .contains("/api/users/{username}/timeline");
+        // the columns line up: each row's topic starts under the header's "publishes"
+        List<String> lines = table.lines().toList();
+        int publishes = lines.get(0).indexOf("publishes");
+        assertThat(lines.stream().filter(line -> line.startsWith("accounts") || line.startsWith("posts ")))
+                .allSatisfy(line -> assertThat(line.indexOf("microposts.")).isEqualTo(publishes));
         out.reset();
         TopologyCommand.print(List.of("--modules"), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("accounts posts social timeline");
