@@ -82,17 +82,14 @@ public final class DbExport {
             err.print(USAGE);
             return 2;
         }
-        int show;
         try {
-            show = Integer.parseInt(options.getOrDefault("show", "20"));
-        } catch (NumberFormatException ex) {
-            show = -1;
-        }
-        if (show < 0 || show > 10_000) {
-            err.println("db export: --show takes a whole number in 0..10000, not '" + options.get("show") + "'");
+            MigrateCommand.whole(options, "show", 0, 10_000);
+        } catch (IllegalArgumentException malformed) {
+            err.println("db export: " + malformed.getMessage());
             err.print(USAGE);
             return 2;
         }
+        int show = Integer.parseInt(options.getOrDefault("show", "20"));
         Path dir = Path.of(options.getOrDefault("data-dir", environment.getOrDefault("MICROPOSTS_DATA_DIR", "data")))
                 .toAbsolutePath()
                 .normalize();
@@ -139,8 +136,8 @@ public final class DbExport {
         long started = System.nanoTime();
         try (Connection source = open(h2, login);
                 Connection sink = target.connect()) {
-            Long waiting = count(source, "event_publication", null);
-            if (waiting != null && waiting > 0) {
+            long waiting = hasTable(source, "event_publication") ? count(source, "event_publication", null) : 0;
+            if (waiting > 0) {
                 throw new MigrationException(waiting + " events of this database wait to be delivered: start the"
                         + " service on it once so that it delivers them, stop it, and export again");
             }
@@ -267,7 +264,7 @@ public final class DbExport {
                     while (column.next()) {
                         String name = column.getString(1).toLowerCase(Locale.ROOT);
                         long next = column.getLong(2);
-                        Long max = count(sink, table, "SELECT coalesce(max(" + name + "), 0) FROM " + table);
+                        long max = count(sink, table, "SELECT coalesce(max(" + name + "), 0) FROM " + table);
                         long value = Math.max(1, Math.max(next - 1, max));
                         Replication.setSequence(sink, table, name, value, done);
                     }
@@ -406,15 +403,10 @@ public final class DbExport {
         }
     }
 
-    private static Long count(Connection db, String table, String query) throws SQLException {
+    private static long count(Connection db, String table, String query) throws SQLException {
         try (Statement sql = db.createStatement();
                 ResultSet row = sql.executeQuery(query != null ? query : "SELECT count(*) FROM " + table)) {
             return row.next() ? row.getLong(1) : 0L;
-        } catch (SQLException ex) {
-            if (query == null && table.equals("event_publication")) {
-                return null; // no such table: nothing waits
-            }
-            throw ex;
         }
     }
 

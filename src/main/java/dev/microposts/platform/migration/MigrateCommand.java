@@ -218,7 +218,7 @@ public final class MigrateCommand {
         }
     }
 
-    private static void whole(Map<String, String> options, String option, int min, int max) {
+    static void whole(Map<String, String> options, String option, int min, int max) {
         String value = options.get(option);
         if (value == null) {
             return;
@@ -548,15 +548,7 @@ public final class MigrateCommand {
             RouterAdmin router = router();
             JsonNode group = router.group(name);
             String primary = primary(group);
-            List<Map<String, Object>> backends = new ArrayList<>();
-            for (JsonNode backend : group.path("backends")) {
-                if (!backend.path("name").asString().equals(SERVICE)) {
-                    backends.add(backend(
-                            backend.path("name").asString(),
-                            backend.path("url").asString(),
-                            backend.path("weight").asInt()));
-                }
-            }
+            List<Map<String, Object>> backends = backendsAsTheyAre(group, SERVICE);
             backends.add(backend(SERVICE, serviceUrl, 0));
             Map<String, Object> change = new LinkedHashMap<>();
             change.put("backends", backends);
@@ -1074,15 +1066,8 @@ public final class MigrateCommand {
 
         /** The change that puts a group back as the router showed it. */
         private static Map<String, Object> asItWas(JsonNode group) {
-            List<Map<String, Object>> backends = new ArrayList<>();
-            for (JsonNode backend : group.path("backends")) {
-                backends.add(backend(
-                        backend.path("name").asString(),
-                        backend.path("url").asString(),
-                        backend.path("weight").asInt()));
-            }
             Map<String, Object> change = new LinkedHashMap<>();
-            change.put("backends", backends);
+            change.put("backends", backendsAsTheyAre(group, null));
             change.put(
                     "shadow",
                     group.path("shadow").isString() ? group.path("shadow").asString() : "");
@@ -1090,6 +1075,21 @@ public final class MigrateCommand {
                     "writes",
                     group.path("writes").isString() ? group.path("writes").asString() : "");
             return change;
+        }
+
+        /** The group's backends with the weights they have, but the one named {@code except}. */
+        private static List<Map<String, Object>> backendsAsTheyAre(JsonNode group, String except) {
+            List<Map<String, Object>> backends = new ArrayList<>();
+            for (JsonNode backend : group.path("backends")) {
+                String backendName = backend.path("name").asString();
+                if (!backendName.equals(except)) {
+                    backends.add(backend(
+                            backendName,
+                            backend.path("url").asString(),
+                            backend.path("weight").asInt()));
+                }
+            }
+            return backends;
         }
 
         /** The backend that takes the group's writes now: the pinned one, else the heaviest. */
