@@ -8,9 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -101,17 +99,29 @@ final class Holds {
      * a write switch waits for that.
      */
     Outcome enter(String group) {
+        return enterLater(group).join();
+    }
+
+    private static final CompletableFuture<Outcome> NOT_HELD = CompletableFuture.completedFuture(Outcome.NOT_HELD);
+
+    /**
+     * {@link #enter} without blocking a thread while the group is held: the outcome is complete
+     * at once when the group is not held, else when the hold is released or runs out. For the
+     * public port's event loops ({@link PublicPort}).
+     */
+    CompletableFuture<Outcome> enterLater(String group) {
         AtomicInteger running = inFlightCount(group);
         running.incrementAndGet();
         if (holds.get(group) == null) {
-            return Outcome.NOT_HELD;
+            return NOT_HELD;
         }
         running.decrementAndGet();
-        Outcome outcome = await(group);
-        if (outcome == Outcome.NOT_HELD || outcome == Outcome.RELEASED) {
-            running.incrementAndGet();
-        }
-        return outcome;
+        return awaitLater(group).thenApply(outcome -> {
+            if (outcome == Outcome.NOT_HELD || outcome == Outcome.RELEASED) {
+                running.incrementAndGet();
+            }
+            return outcome;
+        });
     }
 
     /** A request that {@link #enter} let through has its answer from its backend. */
@@ -135,35 +145,39 @@ final class Holds {
 
     /** Waits while the group is held. */
     Outcome await(String group) {
+        return awaitLater(group).join();
+    }
+
+    /** The end of the wait while the group is held, without blocking. */
+    private CompletableFuture<Outcome> awaitLater(String group) {
         Hold hold = holds.get(group);
         if (hold == null) {
-            return Outcome.NOT_HELD;
+            return NOT_HELD;
         }
         AtomicInteger count = gauge(group);
         if (count.incrementAndGet() > settings.queue()) {
             count.decrementAndGet();
             meters.counter("router.hold.refused", "group", group).increment();
-            return Outcome.FULL;
+            return CompletableFuture.completedFuture(Outcome.FULL);
         }
         long started = System.nanoTime();
-        try {
-            long remaining = Duration.between(Instant.now(), hold.until()).toNanos();
-            boolean released = remaining > 0 && hold.released().get(remaining, TimeUnit.NANOSECONDS);
-            if (!released) {
-                expire(hold);
-            }
-            return outcome(group, released ? Outcome.RELEASED : Outcome.EXPIRED, started);
-        } catch (TimeoutException ranOut) {
-            expire(hold);
-            return outcome(group, Outcome.EXPIRED, started);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return outcome(group, Outcome.EXPIRED, started);
-        } catch (ExecutionException impossible) {
-            return outcome(group, Outcome.EXPIRED, started);
-        } finally {
+        long remaining = Duration.between(Instant.now(), hold.until()).toNanos();
+        if (remaining <= 0) {
             count.decrementAndGet();
+            expire(hold);
+            return CompletableFuture.completedFuture(outcome(group, Outcome.EXPIRED, started));
         }
+        return hold.released()
+                .copy()
+                .completeOnTimeout(false, remaining, TimeUnit.NANOSECONDS)
+                .handle((released, error) -> {
+                    count.decrementAndGet();
+                    boolean let = error == null && Boolean.TRUE.equals(released);
+                    if (!let) {
+                        expire(hold);
+                    }
+                    return outcome(group, let ? Outcome.RELEASED : Outcome.EXPIRED, started);
+                });
     }
 
     private Outcome outcome(String group, Outcome outcome, long started) {

@@ -8,6 +8,7 @@ import dev.microposts.platform.security.SecurityConfig;
 import dev.microposts.platform.topology.ConditionalOnModule;
 import dev.microposts.platform.topology.MicropostsProperties;
 import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.web.ForwardedProperties;
 import dev.microposts.platform.web.RequestIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
@@ -27,10 +28,14 @@ import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFacto
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -129,6 +134,118 @@ class RouterConfig {
     TraceForwarding traceForwarding(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
         return new TraceForwarding(
                 tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
+    }
+
+    /** The secret by which the router's Tomcat knows requests its public port passed on. */
+    @Bean
+    Backstage.Secret backstageSecret() {
+        return new Backstage.Secret(Backstage.newSecret());
+    }
+
+    @Bean
+    FilterRegistrationBean<Backstage> backstage(Backstage.Secret secret) {
+        FilterRegistrationBean<Backstage> registration = new FilterRegistrationBean<>(new Backstage(secret.value()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /**
+     * The router's Tomcat listens on a loopback port of its own: the public port ({@code
+     * server.port}, {@code server.address}) is {@link PublicPort}'s.
+     */
+    @Bean
+    BackstagePort backstagePort() {
+        return new BackstagePort();
+    }
+
+    static final class BackstagePort implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+        @Override
+        public void customize(TomcatServletWebServerFactory factory) {
+            factory.setPort(0);
+            factory.setAddress(java.net.InetAddress.getLoopbackAddress());
+        }
+
+        /** After Spring Boot's own, which sets server.port. */
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
+    }
+
+    @Bean
+    PublicPortLifecycle publicPort(
+            Environment environment,
+            RoutingTable table,
+            ControlPlane plane,
+            ForwardedProperties forwarded,
+            ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator,
+            Backstage.Secret secret,
+            MeterRegistry meters,
+            org.springframework.context.ApplicationContext context) {
+        String address = environment.getProperty("server.address");
+        PublicPort port = new PublicPort(
+                address == null || address.isBlank() ? "0.0.0.0" : address,
+                environment.getProperty("server.port", Integer.class, 8080),
+                table.urls().keySet(),
+                plane,
+                forwarded.proxies(),
+                tracer.getIfAvailable(() -> Tracer.NOOP),
+                propagator.getIfAvailable(() -> Propagator.NOOP),
+                secret.value(),
+                () -> ((WebServerApplicationContext) context).getWebServer().getPort(),
+                meters);
+        return new PublicPortLifecycle(port, (ConfigurableEnvironment) environment, environment.getProperty(
+                "spring.lifecycle.timeout-per-shutdown-phase", java.time.Duration.class, java.time.Duration.ofSeconds(30)));
+    }
+
+    /**
+     * Opens the public port once the router's Tomcat is listening, and closes it first at shutdown,
+     * letting the requests in flight finish. {@code local.server.port} is then the public port.
+     */
+    static final class PublicPortLifecycle implements SmartLifecycle {
+
+        private final PublicPort port;
+        private final ConfigurableEnvironment environment;
+        private final java.time.Duration grace;
+        private volatile boolean running;
+
+        PublicPortLifecycle(PublicPort port, ConfigurableEnvironment environment, java.time.Duration grace) {
+            this.port = port;
+            this.environment = environment;
+            this.grace = grace;
+        }
+
+        @Override
+        public void start() {
+            port.start();
+            running = true;
+            PropertySource<?> ports = environment.getPropertySources().get("server.ports");
+            if (ports != null && ports.getSource() instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) map;
+                values.put("local.router.backstage.port", values.get("local.server.port"));
+                values.put("local.server.port", port.port());
+            }
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            port.stop(grace);
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        /** After the web server's start and its graceful shutdown: started last, stopped first. */
+        @Override
+        public int getPhase() {
+            return Integer.MAX_VALUE - 512;
+        }
     }
 
     /** The admin API's own port, opened only when the admin credential is set. */

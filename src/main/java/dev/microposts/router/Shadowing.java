@@ -96,22 +96,50 @@ final class Shadowing implements AutoCloseable {
             int status,
             HttpHeaders headers,
             byte[] body) {
-        ShadowResponse answered = new ShadowResponse(status, compared(headers), body);
-        String method = request.method().name();
         String pathAndQuery = request.uri().getRawPath()
                 + (request.uri().getRawQuery() == null
                         ? ""
                         : "?" + request.uri().getRawQuery());
+        offer(
+                group,
+                request.method().name(),
+                pathAndQuery,
+                request.uri().getScheme(),
+                request.headers()::firstHeader,
+                primary,
+                candidate,
+                status,
+                headers,
+                body);
+    }
+
+    /**
+     * Queues the copies of a read the primary has answered; never blocks the caller.
+     *
+     * @param header the client's request's first value of a header, or null
+     */
+    void offer(
+            String group,
+            String method,
+            String pathAndQuery,
+            String scheme,
+            java.util.function.Function<String, String> header,
+            Backend primary,
+            Backend candidate,
+            int status,
+            HttpHeaders headers,
+            byte[] body) {
+        ShadowResponse answered = new ShadowResponse(status, compared(headers), body);
         Map<String, String> copied = new LinkedHashMap<>();
         for (String name : COPIED) {
-            String value = request.headers().firstHeader(name);
+            String value = header.apply(name);
             if (value != null) {
                 copied.put(name, value);
             }
         }
         // the client's Host reaches the backend as X-Forwarded-Host, which its links are made of
-        copied.putIfAbsent("X-Forwarded-Host", request.headers().firstHeader(HttpHeaders.HOST));
-        copied.putIfAbsent("X-Forwarded-Proto", request.uri().getScheme());
+        copied.putIfAbsent("X-Forwarded-Host", header.apply(HttpHeaders.HOST));
+        copied.putIfAbsent("X-Forwarded-Proto", scheme);
         copied.values().removeIf(java.util.Objects::isNull);
         long due = System.nanoTime() + settings.delay().toNanos();
         try {

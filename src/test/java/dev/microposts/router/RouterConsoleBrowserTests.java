@@ -28,7 +28,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -59,7 +58,7 @@ class RouterConsoleBrowserTests {
         router = RouterControlPlaneTests.startRouter(
                 base, "target/test-data/router-console-" + UUID.randomUUID(), adminPort);
         publicUrl = "http://127.0.0.1:"
-                + ((WebServerApplicationContext) router).getWebServer().getPort();
+                + router.getEnvironment().getProperty("local.server.port");
         adminUrl = "http://127.0.0.1:" + adminPort;
         admin = new Admin(adminUrl);
     }

@@ -64,7 +64,7 @@ class RouterControlPlaneTests {
         adminPort = freePort();
         router = startRouter(base, dataDir, adminPort);
         publicUrl = "http://127.0.0.1:"
-                + ((WebServerApplicationContext) router).getWebServer().getPort();
+                + router.getEnvironment().getProperty("local.server.port");
         adminUrl = "http://127.0.0.1:" + adminPort;
     }
 
@@ -570,7 +570,7 @@ class RouterControlPlaneTests {
             assertThat(audit.get(0).path("group").asString()).isEqualTo("social");
             assertThat(audit.get(0).path("who").asString()).contains("test");
             assertThat(audit.get(0).path("before").path("backends").size()).isEqualTo(1);
-            int routed = ((WebServerApplicationContext) second).getWebServer().getPort();
+            int routed = second.getEnvironment().getProperty("local.server.port", Integer.class);
             Map<String, Integer> counts = new HashMap<>();
             for (int i = 0; i < 200; i++) {
                 String backend = get("http://127.0.0.1:" + routed + "/api/users/u" + i + "/followers", Map.of())

@@ -3,7 +3,6 @@ package dev.microposts.router;
 import dev.microposts.MicroPostsApplication;
 import dev.microposts.contract.Api;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** A router process (in the test's JVM) that routes every module's paths to one URL. */
@@ -19,7 +18,7 @@ record RouterInFront(ConfigurableApplicationContext context, Api api) {
                         "microposts.social.url=" + url,
                         "microposts.timeline.url=" + url)
                 .run("--server.port=0");
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
         return new RouterInFront(context, new Api("http://127.0.0.1:" + port));
     }
 }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -59,7 +58,7 @@ class RouterShadowAndJudgeTests {
                 // from passing
                 "microposts.router.judge.p99-slack=250ms");
         publicUrl = "http://127.0.0.1:"
-                + ((WebServerApplicationContext) router).getWebServer().getPort();
+                + router.getEnvironment().getProperty("local.server.port");
         admin = new Admin("http://127.0.0.1:" + adminPort);
     }
 

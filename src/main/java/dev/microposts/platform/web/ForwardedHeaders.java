@@ -78,13 +78,13 @@ public class ForwardedHeaders extends OncePerRequestFilter {
         this.passOn = passOn;
     }
 
-    static boolean isForwardedHeader(String name) {
+    public static boolean isForwardedHeader(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return lower.equals("forwarded") || lower.startsWith("x-forwarded-");
     }
 
     /** Whether a forwarded header's values are all of the form the contract honours. */
-    static boolean wellFormed(String name, List<String> values) {
+    public static boolean wellFormed(String name, List<String> values) {
         Pattern form = HONOURED.get(name.toLowerCase(Locale.ROOT));
         if (form == null || values.isEmpty()) {
             return false;

@@ -30,11 +30,16 @@ public record Problem(String type, String title, int status, String detail, List
                 errors == null ? List.of() : errors);
     }
 
+    /** This problem as the body of an {@code application/problem+json} answer. */
+    public byte[] toJson() {
+        return MAPPER.writeValueAsBytes(this);
+    }
+
     /** Writes this problem to a response outside Spring MVC (filters, security). */
     public void writeTo(HttpServletResponse response) throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        response.getOutputStream().write(MAPPER.writeValueAsBytes(this));
+        response.getOutputStream().write(toJson());
     }
 }

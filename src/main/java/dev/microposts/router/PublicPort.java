@@ -1,0 +1,676 @@
+package dev.microposts.router;
+
+import dev.microposts.platform.topology.ModuleId;
+import dev.microposts.platform.web.BodySizeLimit;
+import dev.microposts.platform.web.ForwardedHeaders;
+import dev.microposts.platform.web.Problem;
+import dev.microposts.platform.web.RequestIds;
+import dev.microposts.platform.web.TrustedProxies;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyOutbound;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The router's public port, on Reactor Netty's HTTP server and client: a request of a route
+ * group's paths is routed here by the live table, the way {@link Routing} does it (holds, pins,
+ * sticky and weighted choice, measurements, shadow copies of reads), without the servlet stack,
+ * which cost twice the router's latency budget (docs/BENCHMARKS.md). Every other request, and
+ * every request this port does not take as plainly well-formed (an encoded or dot segment, a
+ * chunked body, {@code Expect}, another method or HTTP version), goes on unchanged to the router's
+ * own Tomcat on a loopback port (its backstage), which answers it as the router always has:
+ * the firewall, the merged OpenAPI document, health, 404s and the same routes on Spring Cloud
+ * Gateway. The client's address goes with it in a header only this process can set.
+ */
+final class PublicPort {
+
+    private static final Logger log = LoggerFactory.getLogger(PublicPort.class);
+    private static final Logger access = LoggerFactory.getLogger("dev.microposts.access");
+
+    /** On a request to the backstage: this process's secret, then the client's address. */
+    static final String FRONT_HEADER = "X-MicroPosts-Front";
+
+    private static final Set<HttpMethod> ROUTED_METHODS = Set.of(
+            HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+
+    /** Hop-by-hop headers (RFC 9110, 7.6.1), and the router's own: never passed on either way. */
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "host");
+
+    private record Route(String group, PathPattern pattern) {}
+
+    private final String host;
+    private final int port;
+    private final ControlPlane plane;
+    private final TrustedProxies trusted;
+    private final Tracer tracer;
+    private final Propagator propagator;
+    private final String secret;
+    private final IntSupplier backstagePort;
+    private final List<Route> routes = new ArrayList<>();
+    private final LoopResources loops;
+    private final ConnectionProvider connections;
+    private final HttpClient client;
+    private final io.micrometer.core.instrument.Counter toBackstage;
+    private volatile DisposableServer server;
+
+    PublicPort(
+            String host,
+            int port,
+            Set<ModuleId> modules,
+            ControlPlane plane,
+            TrustedProxies trusted,
+            Tracer tracer,
+            Propagator propagator,
+            String secret,
+            IntSupplier backstagePort,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.host = host;
+        this.port = port;
+        this.plane = plane;
+        this.trusted = trusted;
+        this.tracer = tracer;
+        this.propagator = propagator;
+        this.secret = secret;
+        this.backstagePort = backstagePort;
+        this.toBackstage = io.micrometer.core.instrument.Counter.builder("router.backstage.requests")
+                .description("requests the public port passed on to the router's Tomcat (not a route group's"
+                        + " plainly well-formed request)")
+                .register(meters);
+        PathPatternParser parser = PathPatternParser.defaultInstance;
+        for (ModuleId module : ModuleId.BUSINESS) {
+            if (modules.contains(module)) {
+                for (String path : RouterConfig.routedPaths(module)) {
+                    routes.add(new Route(module.id(), parser.parse(path)));
+                }
+            }
+        }
+        loops = LoopResources.create("router-public", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+        connections = ConnectionProvider.builder("router-backends")
+                .maxConnections(4 * RouterConfig.MAX_CONNECTIONS_PER_MODULE)
+                .pendingAcquireMaxCount(-1)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build();
+        client = HttpClient.create(connections)
+                .runOn(loops)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .followRedirect(false)
+                .compress(false)
+                .keepAlive(true);
+    }
+
+    /** Opens the port; the backstage must be listening already. */
+    void start() {
+        server = HttpServer.create()
+                .host(host)
+                .port(port)
+                .runOn(loops)
+                .idleTimeout(Duration.ofSeconds(60))
+                .handle(this::serve)
+                .bindNow(Duration.ofSeconds(30));
+        log.info("The router's public port is {} (routed on Reactor Netty; the rest on Tomcat at 127.0.0.1:{})",
+                server.port(), backstagePort.getAsInt());
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** Stops taking requests and lets those in flight finish, for at most {@code grace}. */
+    void stop(Duration grace) {
+        DisposableServer running = server;
+        if (running != null) {
+            running.disposeNow(grace);
+        }
+        connections.disposeLater().block(Duration.ofSeconds(5));
+        loops.disposeLater().block(Duration.ofSeconds(5));
+    }
+
+    private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+        String uri = request.uri();
+        Route route = routable(request, uri) ? route(uri) : null;
+        if (route == null) {
+            return backstage(request, response);
+        }
+        return routed(route.group(), request, response, uri);
+    }
+
+    /** Whether the request is plainly well-formed, so the servlet stack's checks could add nothing. */
+    private static boolean routable(HttpServerRequest request, String uri) {
+        if (!ROUTED_METHODS.contains(request.method())
+                || !HttpVersion.HTTP_1_1.equals(request.version())
+                || !plainPath(uri)) {
+            return false;
+        }
+        HttpHeaders headers = request.requestHeaders();
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                || headers.contains(HttpHeaderNames.EXPECT)
+                || headers.contains(HttpHeaderNames.UPGRADE)
+                || headers.contains(FRONT_HEADER)) {
+            return false;
+        }
+        for (Map.Entry<String, String> header : headers) {
+            if (!plainValue(header.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An origin-form target whose path has only unreserved characters, sub-delimiters, ':', '@'
+     * and single '/' between segments that are not '.' or '..', and whose query is printable ASCII.
+     */
+    static boolean plainPath(String uri) {
+        if (uri.isEmpty() || uri.charAt(0) != '/' || uri.length() > 4096) {
+            return false;
+        }
+        int query = uri.indexOf('?');
+        int end = query < 0 ? uri.length() : query;
+        char previous = 0;
+        for (int i = 0; i < end; i++) {
+            char c = uri.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "-._~!$&'()*+,=:@/".indexOf(c) >= 0;
+            if (!allowed || (c == '/' && previous == '/')) {
+                return false;
+            }
+            if (c == '.' && previous == '/') {
+                int next = i + 1 < end ? uri.charAt(i + 1) : '/';
+                if (next == '/' || (next == '.' && (i + 2 >= end || uri.charAt(i + 2) == '/'))) {
+                    return false;
+                }
+            }
+            previous = c;
+        }
+        for (int i = end; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A header value without control characters (a tab aside) and within ASCII or Latin-1 text. */
+    private static boolean plainValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Route route(String uri) {
+        int query = uri.indexOf('?');
+        PathContainer path = PathContainer.parsePath(query < 0 ? uri : uri.substring(0, query));
+        for (Route route : routes) {
+            if (route.pattern().matches(path)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    private Publisher<Void> routed(String group, HttpServerRequest request, HttpServerResponse response, String uri) {
+        long started = System.nanoTime();
+        String id = RequestIds.accept(request.requestHeaders().get(RequestIds.HEADER));
+        response.header(RequestIds.HEADER, id).header(RequestIds.NOSNIFF, "nosniff");
+        String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length != null && tooLong(length)) {
+            response.keepAlive(false)
+                    .header(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE + ";charset=UTF-8");
+            return answer(
+                            response,
+                            Problem.of(
+                                    HttpStatus.CONTENT_TOO_LARGE,
+                                    "The request body is larger than " + BodySizeLimit.MAX_BYTES + " bytes.",
+                                    List.of()),
+                            false)
+                    .doFinally(signal -> finish(request, response, started, null, id));
+        }
+        Span span = propagator
+                .extract(request.requestHeaders(), (headers, name) -> headers.get(name))
+                .kind(Span.Kind.SERVER)
+                .name("http " + request.method().name().toLowerCase(Locale.ROOT))
+                .tag("http.request.method", request.method().name())
+                .tag("microposts.route.group", group)
+                .start();
+        boolean secured = securityHeaders(request, uri);
+        CompletableFuture<Holds.Outcome> entered = plane.holds().enterLater(group);
+        Mono<Holds.Outcome> outcome = entered.isDone() ? Mono.just(entered.join()) : Mono.fromFuture(entered);
+        return outcome.flatMap(let -> switch (let) {
+                    case FULL -> answer(response, held(group, "too many are waiting already"), secured);
+                    case EXPIRED -> answer(response, held(group, "for longer than the hold's maximum"), secured);
+                    default -> forward(group, request, response, uri, id, span, secured)
+                            .doFinally(signal -> plane.holds().leave(group));
+                })
+                .doFinally(signal -> finish(request, response, started, span, id));
+    }
+
+    private static boolean tooLong(String length) {
+        try {
+            return Long.parseLong(length.trim()) > BodySizeLimit.MAX_BYTES;
+        } catch (NumberFormatException malformed) {
+            return false; // the decoder has refused a malformed length already
+        }
+    }
+
+    private static Problem held(String group, String why) {
+        Problem problem = Problem.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "Requests of route group '" + group + "' are held (a backend is being switched) and " + why
+                        + "; try again shortly.",
+                List.of());
+        return new Problem(RouterProblems.HELD, problem.title(), problem.status(), problem.detail(), problem.errors());
+    }
+
+    private Mono<Void> forward(
+            String group,
+            HttpServerRequest request,
+            HttpServerResponse response,
+            String uri,
+            String id,
+            Span span,
+            boolean secured) {
+        RouteGroup routes = plane.table().group(group);
+        HttpHeaders in = request.requestHeaders();
+        Backend backend;
+        String pin = in.get(Routing.PIN_HEADER);
+        if (pin != null) {
+            if (!plane.admin().matches(in.get(Routing.ADMIN_HEADER))) {
+                return answer(
+                        response,
+                        Problem.of(
+                                HttpStatus.FORBIDDEN,
+                                "The " + Routing.PIN_HEADER
+                                        + " header pins a request to a backend only with the admin credential in "
+                                        + Routing.ADMIN_HEADER + ".",
+                                List.of()),
+                        secured);
+            }
+            backend = routes.backend(pin);
+            if (backend == null) {
+                return answer(
+                        response,
+                        Problem.of(
+                                HttpStatus.BAD_REQUEST,
+                                "Route group '" + group + "' has no backend '" + pin + "'; it has "
+                                        + routes.backends().stream().map(Backend::name).toList() + ".",
+                                List.of()),
+                        secured);
+            }
+        } else if (routes.writes() != null && RouteGroup.isWrite(request.method().name())) {
+            backend = routes.backend(routes.writes());
+        } else {
+            int query = uri.indexOf('?');
+            backend = BackendChooser.choose(
+                    routes,
+                    routes.sticky()
+                            ? BackendChooser.user(
+                                    query < 0 ? uri : uri.substring(0, query), in.get(HttpHeaderNames.AUTHORIZATION))
+                            : null);
+        }
+        HttpHeaders out = forwardedHeaders(request, id, span);
+        String method = request.method().name();
+        Backend chosen = backend;
+        boolean shadowed = routes.shadow() != null
+                && !routes.shadow().equals(backend.name())
+                && ("GET".equals(method) || "HEAD".equals(method));
+        Backend candidate = shadowed ? routes.backend(routes.shadow()) : null;
+        long sent = System.nanoTime();
+        HttpClient.ResponseReceiver<?> call = client.request(request.method())
+                .uri(backend.url() + uri)
+                .send(sending(out, in.contains(HttpHeaderNames.CONTENT_LENGTH) ? request : null));
+        AtomicBoolean measured = new AtomicBoolean();
+        return call.response((answer, body) -> {
+                    measured.set(true);
+                    int status = answer.status().code();
+                    plane.metrics().answered(group, chosen.name(), status, System.nanoTime() - sent);
+                    span.tag("http.response.status_code", Integer.toString(status));
+                    HttpHeaders headers = answered(answer);
+                    headers.set(RequestIds.HEADER, id)
+                            .set(RequestIds.NOSNIFF, "nosniff")
+                            .set(Routing.BACKEND_HEADER, chosen.name());
+                    if (secured) {
+                        addSecurityHeaders(headers);
+                    }
+                    if (declaredLength(answer.responseHeaders()) > Routing.MAX_SHADOW_BODY) {
+                        // too large to hold: passed on as it comes, and not compared
+                        if (candidate != null) {
+                            plane.shadowing().skipped(group);
+                        }
+                        return response.status(status).headers(headers).send(body.retain()).then();
+                    }
+                    // held whole before anything is sent, so an answer that breaks off is a 502,
+                    // never a truncated answer under the backend's status
+                    return body.aggregate()
+                            .asByteArray()
+                            .defaultIfEmpty(EMPTY)
+                            .flatMap(bytes -> {
+                                if (candidate != null) {
+                                    plane.shadowing()
+                                            .offer(
+                                                    group,
+                                                    method,
+                                                    uri,
+                                                    "http",
+                                                    name -> name.equalsIgnoreCase("Host")
+                                                            ? in.get(HttpHeaderNames.HOST)
+                                                            : out.get(name),
+                                                    chosen,
+                                                    candidate,
+                                                    status,
+                                                    springHeaders(answer.responseHeaders()),
+                                                    bytes);
+                                }
+                                if (!"HEAD".equals(method)) {
+                                    headers.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+                                }
+                                response.status(status).headers(headers);
+                                return bytes.length == 0
+                                        ? response.send().then()
+                                        : response.sendObject(Unpooled.wrappedBuffer(bytes)).then();
+                            });
+                })
+                .then()
+                .onErrorResume(error -> {
+                    if (!measured.get()) {
+                        plane.metrics().failed(group, chosen.name(), System.nanoTime() - sent);
+                    }
+                    if (response.hasSentHeaders()) {
+                        log(id, span, () -> log.warn(
+                                "The answer of backend {} of route group {} to {} {} broke off: {}",
+                                chosen.name(),
+                                group,
+                                method,
+                                uri,
+                                error.toString()));
+                        return Mono.error(error);
+                    }
+                    log(id, span, () -> log.warn(
+                            "Backend {} of route group {} did not answer {} {}: {}",
+                            chosen.name(),
+                            group,
+                            method,
+                            uri,
+                            error.toString()));
+                    var problem = RouterProblems.answer(error, method, group);
+                    response.headers(new DefaultHttpHeaders())
+                            .header(RequestIds.HEADER, id)
+                            .header(RequestIds.NOSNIFF, "nosniff");
+                    problem.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+                    return answer(response, problem.getBody(), secured);
+                });
+    }
+
+    /**
+     * The headers the backend is sent: the client's, without hop-by-hop ones, the router's own
+     * pin and credential, and forwarded headers that are not from a trusted proxy or not
+     * well-formed; then the request id, the trace, and the router's own {@code X-Forwarded-*}
+     * after any the client's trusted proxy sent.
+     */
+    private HttpHeaders forwardedHeaders(HttpServerRequest request, String id, Span span) {
+        HttpHeaders in = request.requestHeaders();
+        HttpHeaders out = new DefaultHttpHeaders(false);
+        InetSocketAddress peer = request.remoteAddress();
+        String peerAddress = peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
+        boolean fromTrusted = trusted.contains(peerAddress);
+        Set<String> seen = new java.util.HashSet<>();
+        for (String name : in.names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!seen.add(lower)
+                    || HOP_BY_HOP.contains(lower)
+                    || lower.equals("x-microposts-backend")
+                    || lower.equals("x-microposts-admin-token")
+                    || lower.equals("x-request-id")
+                    || lower.equals("traceparent")
+                    || lower.equals("tracestate")) {
+                continue;
+            }
+            List<String> values = in.getAll(name);
+            if (ForwardedHeaders.isForwardedHeader(name) && !(fromTrusted && ForwardedHeaders.wellFormed(name, values))) {
+                continue;
+            }
+            out.add(name, values);
+        }
+        out.set(RequestIds.HEADER, id);
+        propagator.inject(span.context(), out, (headers, name, value) -> headers.set(name, value));
+        String host = in.get(HttpHeaderNames.HOST);
+        append(out, "X-Forwarded-For", peerAddress);
+        append(out, "X-Forwarded-Proto", "http");
+        if (host != null) {
+            append(out, "X-Forwarded-Host", host);
+        }
+        return out;
+    }
+
+    private static void append(HttpHeaders headers, String name, String value) {
+        String existing = headers.get(name);
+        headers.set(name, existing == null ? value : existing + "," + value);
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * Whether the router's servlet stack would pass the request through Spring Security's chain
+     * ({@code SecurityConfig.needsTheChain}: a write, a request with credentials, the resource
+     * metadata), whose header writers add their headers to the answer where it has none.
+     */
+    private static boolean securityHeaders(HttpServerRequest request, String uri) {
+        HttpMethod method = request.method();
+        return !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method))
+                || request.requestHeaders().contains(HttpHeaderNames.AUTHORIZATION)
+                || uri.startsWith(dev.microposts.platform.security.SecurityConfig.RESOURCE_METADATA);
+    }
+
+    /** Spring Security's default headers, each where the answer has none of its own. */
+    private static void addSecurityHeaders(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CACHE_CONTROL)
+                && !headers.contains(HttpHeaderNames.PRAGMA)
+                && !headers.contains(HttpHeaderNames.EXPIRES)) {
+            headers.set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate")
+                    .set(HttpHeaderNames.PRAGMA, "no-cache")
+                    .set(HttpHeaderNames.EXPIRES, "0");
+        }
+        if (!headers.contains("X-Frame-Options")) {
+            headers.set("X-Frame-Options", "DENY");
+        }
+        if (!headers.contains("X-XSS-Protection")) {
+            headers.set("X-XSS-Protection", "0");
+        }
+    }
+
+    /** An answer's Content-Length, or -1. */
+    private static long declaredLength(HttpHeaders headers) {
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException malformed) {
+            return -1;
+        }
+    }
+
+    /**
+     * Sends exactly the given headers (not the client library's own Accept and User-Agent, which
+     * the client did not send), then the client's body, if it has one.
+     */
+    private static java.util.function.BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> sending(
+            HttpHeaders headers, HttpServerRequest withBody) {
+        return (outgoing, outbound) -> {
+            HttpHeaders sent = outgoing.requestHeaders();
+            sent.remove(HttpHeaderNames.ACCEPT).remove(HttpHeaderNames.USER_AGENT);
+            if (headers.contains(HttpHeaderNames.HOST)) {
+                sent.remove(HttpHeaderNames.HOST);
+            }
+            sent.add(headers);
+            return withBody == null ? outbound : outbound.send(withBody.receive().retain());
+        };
+    }
+
+    /** The backend's answer's headers as the client gets them. */
+    private static HttpHeaders answered(HttpClientResponse answer) {
+        HttpHeaders headers = new DefaultHttpHeaders(false);
+        for (Map.Entry<String, String> header : answer.responseHeaders()) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || lower.equals("x-request-id") || lower.equals("x-content-type-options")) {
+                continue;
+            }
+            headers.add(header.getKey(), header.getValue());
+        }
+        return headers;
+    }
+
+    private static org.springframework.http.HttpHeaders springHeaders(HttpHeaders headers) {
+        org.springframework.http.HttpHeaders spring = new org.springframework.http.HttpHeaders();
+        for (Map.Entry<String, String> header : headers) {
+            spring.add(header.getKey(), header.getValue());
+        }
+        return spring;
+    }
+
+    /** A problem the router answers itself. */
+    private static Mono<Void> answer(HttpServerResponse response, Problem problem, boolean secured) {
+        byte[] json = problem.toJson();
+        if (secured) {
+            addSecurityHeaders(response.responseHeaders());
+        }
+        HttpHeaders headers = response.responseHeaders();
+        if (!headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        }
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, json.length);
+        response.status(problem.status());
+        if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE.value()
+                && !response.responseHeaders().contains(HttpHeaderNames.RETRY_AFTER)) {
+            response.header(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        return response.sendObject(Unpooled.wrappedBuffer(json)).then();
+    }
+
+    private void finish(HttpServerRequest request, HttpServerResponse response, long started, Span span, String id) {
+        if (span != null) {
+            span.end();
+        }
+        if (access.isInfoEnabled()) {
+            int query = request.uri().indexOf('?');
+            log(id, span, () -> access.info(
+                    "{} {} {} {}ms",
+                    request.method().name(),
+                    query < 0 ? request.uri() : request.uri().substring(0, query),
+                    response.status().code(),
+                    (System.nanoTime() - started) / 1_000_000));
+        }
+    }
+
+    /** Logs with the request id and trace in the logging context, as the servlet stack does. */
+    private void log(String id, Span span, Runnable line) {
+        MDC.put(RequestIds.MDC_KEY, id);
+        try (Tracer.SpanInScope scope = span == null ? null : tracer.withSpan(span)) {
+            line.run();
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+    }
+
+    /** Anything the public port does not route itself, on to the router's Tomcat as it came. */
+    private Publisher<Void> backstage(HttpServerRequest request, HttpServerResponse response) {
+        toBackstage.increment();
+        HttpHeaders out = new DefaultHttpHeaders(false);
+        for (String name : request.requestHeaders().names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.equals("connection") && !lower.equals("keep-alive") && !lower.equalsIgnoreCase(FRONT_HEADER)) {
+                out.add(name, request.requestHeaders().getAll(name));
+            }
+        }
+        InetSocketAddress peer = request.remoteAddress();
+        out.set(FRONT_HEADER, secret + " " + (peer == null || peer.getAddress() == null
+                ? "unknown"
+                : peer.getAddress().getHostAddress()));
+        HttpHeaders in = request.requestHeaders();
+        boolean body = in.contains(HttpHeaderNames.CONTENT_LENGTH) || in.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        HttpClient.ResponseReceiver<?> call = client.request(request.method())
+                .uri("http://127.0.0.1:" + backstagePort.getAsInt() + request.uri())
+                .send(sending(out, body ? request : null));
+        return call.response((answer, content) -> {
+                    HttpHeaders headers = new DefaultHttpHeaders(false);
+                    for (Map.Entry<String, String> header : answer.responseHeaders()) {
+                        String lower = header.getKey().toLowerCase(Locale.ROOT);
+                        if (!lower.equals("connection") && !lower.equals("keep-alive") && !lower.equals("transfer-encoding")) {
+                            headers.add(header.getKey(), header.getValue());
+                        }
+                    }
+                    if ("close".equalsIgnoreCase(answer.responseHeaders().get(HttpHeaderNames.CONNECTION))) {
+                        response.keepAlive(false);
+                    }
+                    return response.status(answer.status()).headers(headers).send(content.retain());
+                })
+                .then()
+                .onErrorResume(error -> {
+                    if (response.hasSentHeaders()) {
+                        return Mono.error(error);
+                    }
+                    log.warn("The router's backstage did not answer {} {}: {}", request.method(), request.uri(), error.toString());
+                    Problem problem = Problem.of(
+                            HttpStatus.SERVICE_UNAVAILABLE, "The router is not ready; try again shortly.", List.of());
+                    byte[] json = problem.toJson();
+                    return response.status(503)
+                            .header(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+                            .header(HttpHeaderNames.RETRY_AFTER, "1")
+                            .sendObject(Unpooled.wrappedBuffer(json))
+                            .then();
+                });
+    }
+}
