@@ -130,7 +130,8 @@ final class PublicPort {
                 }
             }
         }
-        loops = LoopResources.create("router-public", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+        loops = LoopResources.create(
+                "router-public", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
         connections = ConnectionProvider.builder("router-backends")
                 .maxConnections(4 * RouterConfig.MAX_CONNECTIONS_PER_MODULE)
                 .pendingAcquireMaxCount(-1)
@@ -153,8 +154,10 @@ final class PublicPort {
                 .idleTimeout(Duration.ofSeconds(60))
                 .handle(this::serve)
                 .bindNow(Duration.ofSeconds(30));
-        log.info("The router's public port is {} (routed on Reactor Netty; the rest on Tomcat at 127.0.0.1:{})",
-                server.port(), backstagePort.getAsInt());
+        log.info(
+                "The router's public port is {} (routed on Reactor Netty; the rest on Tomcat at 127.0.0.1:{})",
+                server.port(),
+                backstagePort.getAsInt());
     }
 
     int port() {
@@ -291,8 +294,9 @@ final class PublicPort {
         return outcome.flatMap(let -> switch (let) {
                     case FULL -> answer(response, held(group, "too many are waiting already"), secured);
                     case EXPIRED -> answer(response, held(group, "for longer than the hold's maximum"), secured);
-                    default -> forward(group, request, response, uri, id, span, secured)
-                            .doFinally(signal -> plane.holds().leave(group));
+                    default ->
+                        forward(group, request, response, uri, id, span, secured)
+                                .doFinally(signal -> plane.holds().leave(group));
                 })
                 .doFinally(signal -> finish(request, response, started, span, id));
     }
@@ -345,11 +349,14 @@ final class PublicPort {
                         Problem.of(
                                 HttpStatus.BAD_REQUEST,
                                 "Route group '" + group + "' has no backend '" + pin + "'; it has "
-                                        + routes.backends().stream().map(Backend::name).toList() + ".",
+                                        + routes.backends().stream()
+                                                .map(Backend::name)
+                                                .toList() + ".",
                                 List.of()),
                         secured);
             }
-        } else if (routes.writes() != null && RouteGroup.isWrite(request.method().name())) {
+        } else if (routes.writes() != null
+                && RouteGroup.isWrite(request.method().name())) {
             backend = routes.backend(routes.writes());
         } else {
             int query = uri.indexOf('?');
@@ -389,38 +396,39 @@ final class PublicPort {
                         if (candidate != null) {
                             plane.shadowing().skipped(group);
                         }
-                        return response.status(status).headers(headers).send(body.retain()).then();
+                        return response.status(status)
+                                .headers(headers)
+                                .send(body.retain())
+                                .then();
                     }
                     // held whole before anything is sent, so an answer that breaks off is a 502,
                     // never a truncated answer under the backend's status
-                    return body.aggregate()
-                            .asByteArray()
-                            .defaultIfEmpty(EMPTY)
-                            .flatMap(bytes -> {
-                                if (candidate != null) {
-                                    plane.shadowing()
-                                            .offer(
-                                                    group,
-                                                    method,
-                                                    uri,
-                                                    "http",
-                                                    name -> name.equalsIgnoreCase("Host")
-                                                            ? in.get(HttpHeaderNames.HOST)
-                                                            : out.get(name),
-                                                    chosen,
-                                                    candidate,
-                                                    status,
-                                                    springHeaders(answer.responseHeaders()),
-                                                    bytes);
-                                }
-                                if (!"HEAD".equals(method)) {
-                                    headers.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-                                }
-                                response.status(status).headers(headers);
-                                return bytes.length == 0
-                                        ? response.send().then()
-                                        : response.sendObject(Unpooled.wrappedBuffer(bytes)).then();
-                            });
+                    return body.aggregate().asByteArray().defaultIfEmpty(EMPTY).flatMap(bytes -> {
+                        if (candidate != null) {
+                            plane.shadowing()
+                                    .offer(
+                                            group,
+                                            method,
+                                            uri,
+                                            "http",
+                                            name -> name.equalsIgnoreCase("Host")
+                                                    ? in.get(HttpHeaderNames.HOST)
+                                                    : out.get(name),
+                                            chosen,
+                                            candidate,
+                                            status,
+                                            springHeaders(answer.responseHeaders()),
+                                            bytes);
+                        }
+                        if (!"HEAD".equals(method)) {
+                            headers.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+                        }
+                        response.status(status).headers(headers);
+                        return bytes.length == 0
+                                ? response.send().then()
+                                : response.sendObject(Unpooled.wrappedBuffer(bytes))
+                                        .then();
+                    });
                 })
                 .then()
                 .onErrorResume(error -> {
@@ -428,27 +436,34 @@ final class PublicPort {
                         plane.metrics().failed(group, chosen.name(), System.nanoTime() - sent);
                     }
                     if (response.hasSentHeaders()) {
-                        log(id, span, () -> log.warn(
-                                "The answer of backend {} of route group {} to {} {} broke off: {}",
-                                chosen.name(),
-                                group,
-                                method,
-                                uri,
-                                error.toString()));
+                        log(
+                                id,
+                                span,
+                                () -> log.warn(
+                                        "The answer of backend {} of route group {} to {} {} broke off: {}",
+                                        chosen.name(),
+                                        group,
+                                        method,
+                                        uri,
+                                        error.toString()));
                         return Mono.error(error);
                     }
-                    log(id, span, () -> log.warn(
-                            "Backend {} of route group {} did not answer {} {}: {}",
-                            chosen.name(),
-                            group,
-                            method,
-                            uri,
-                            error.toString()));
+                    log(
+                            id,
+                            span,
+                            () -> log.warn(
+                                    "Backend {} of route group {} did not answer {} {}: {}",
+                                    chosen.name(),
+                                    group,
+                                    method,
+                                    uri,
+                                    error.toString()));
                     var problem = RouterProblems.answer(error, method, group);
                     response.headers(new DefaultHttpHeaders())
                             .header(RequestIds.HEADER, id)
                             .header(RequestIds.NOSNIFF, "nosniff");
-                    problem.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+                    problem.getHeaders()
+                            .forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
                     return answer(response, problem.getBody(), secured);
                 });
     }
@@ -463,7 +478,9 @@ final class PublicPort {
         HttpHeaders in = request.requestHeaders();
         HttpHeaders out = new DefaultHttpHeaders(false);
         InetSocketAddress peer = request.remoteAddress();
-        String peerAddress = peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
+        String peerAddress = peer == null || peer.getAddress() == null
+                ? "unknown"
+                : peer.getAddress().getHostAddress();
         boolean fromTrusted = trusted.contains(peerAddress);
         Set<String> seen = new java.util.HashSet<>();
         for (String name : in.names()) {
@@ -478,7 +495,8 @@ final class PublicPort {
                 continue;
             }
             List<String> values = in.getAll(name);
-            if (ForwardedHeaders.isForwardedHeader(name) && !(fromTrusted && ForwardedHeaders.wellFormed(name, values))) {
+            if (ForwardedHeaders.isForwardedHeader(name)
+                    && !(fromTrusted && ForwardedHeaders.wellFormed(name, values))) {
                 continue;
             }
             out.add(name, values);
@@ -556,7 +574,9 @@ final class PublicPort {
                 sent.remove(HttpHeaderNames.HOST);
             }
             sent.add(headers);
-            return withBody == null ? outbound : outbound.send(withBody.receive().retain());
+            return withBody == null
+                    ? outbound
+                    : outbound.send(withBody.receive().retain());
         };
     }
 
@@ -606,12 +626,15 @@ final class PublicPort {
         }
         if (access.isInfoEnabled()) {
             int query = request.uri().indexOf('?');
-            log(id, span, () -> access.info(
-                    "{} {} {} {}ms",
-                    request.method().name(),
-                    query < 0 ? request.uri() : request.uri().substring(0, query),
-                    response.status().code(),
-                    (System.nanoTime() - started) / 1_000_000));
+            log(
+                    id,
+                    span,
+                    () -> access.info(
+                            "{} {} {} {}ms",
+                            request.method().name(),
+                            query < 0 ? request.uri() : request.uri().substring(0, query),
+                            response.status().code(),
+                            (System.nanoTime() - started) / 1_000_000));
         }
     }
 
@@ -636,9 +659,12 @@ final class PublicPort {
             }
         }
         InetSocketAddress peer = request.remoteAddress();
-        out.set(FRONT_HEADER, secret + " " + (peer == null || peer.getAddress() == null
-                ? "unknown"
-                : peer.getAddress().getHostAddress()));
+        out.set(
+                FRONT_HEADER,
+                secret + " "
+                        + (peer == null || peer.getAddress() == null
+                                ? "unknown"
+                                : peer.getAddress().getHostAddress()));
         HttpHeaders in = request.requestHeaders();
         boolean body = in.contains(HttpHeaderNames.CONTENT_LENGTH) || in.contains(HttpHeaderNames.TRANSFER_ENCODING);
         HttpClient.ResponseReceiver<?> call = client.request(request.method())
@@ -648,7 +674,9 @@ final class PublicPort {
                     HttpHeaders headers = new DefaultHttpHeaders(false);
                     for (Map.Entry<String, String> header : answer.responseHeaders()) {
                         String lower = header.getKey().toLowerCase(Locale.ROOT);
-                        if (!lower.equals("connection") && !lower.equals("keep-alive") && !lower.equals("transfer-encoding")) {
+                        if (!lower.equals("connection")
+                                && !lower.equals("keep-alive")
+                                && !lower.equals("transfer-encoding")) {
                             headers.add(header.getKey(), header.getValue());
                         }
                     }
@@ -662,7 +690,11 @@ final class PublicPort {
                     if (response.hasSentHeaders()) {
                         return Mono.error(error);
                     }
-                    log.warn("The router's backstage did not answer {} {}: {}", request.method(), request.uri(), error.toString());
+                    log.warn(
+                            "The router's backstage did not answer {} {}: {}",
+                            request.method(),
+                            request.uri(),
+                            error.toString());
                     Problem problem = Problem.of(
                             HttpStatus.SERVICE_UNAVAILABLE, "The router is not ready; try again shortly.", List.of());
                     byte[] json = problem.toJson();

@@ -27,8 +27,8 @@ import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFacto
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -196,8 +196,13 @@ class RouterConfig {
                 secret.value(),
                 () -> ((WebServerApplicationContext) context).getWebServer().getPort(),
                 meters);
-        return new PublicPortLifecycle(port, (ConfigurableEnvironment) environment, environment.getProperty(
-                "spring.lifecycle.timeout-per-shutdown-phase", java.time.Duration.class, java.time.Duration.ofSeconds(30)));
+        return new PublicPortLifecycle(
+                port,
+                (ConfigurableEnvironment) environment,
+                environment.getProperty(
+                        "spring.lifecycle.timeout-per-shutdown-phase",
+                        java.time.Duration.class,
+                        java.time.Duration.ofSeconds(30)));
     }
 
     /**

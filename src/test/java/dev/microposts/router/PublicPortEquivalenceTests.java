@@ -154,7 +154,10 @@ class PublicPortEquivalenceTests {
                         "a read with credentials whose answer says nothing of caching",
                         "GET /api/users/uncached HTTP/1.1\r\nAuthorization: Bearer x\r\n",
                         ""),
-                new Exchange("an anonymous read whose answer says nothing of caching", "GET /api/users/uncached HTTP/1.1\r\n", ""),
+                new Exchange(
+                        "an anonymous read whose answer says nothing of caching",
+                        "GET /api/users/uncached HTTP/1.1\r\n",
+                        ""),
                 new Exchange("a redirect", "GET /api/users/moved HTTP/1.1\r\n", ""),
                 new Exchange("a 404 of the module", "GET /api/users/gone HTTP/1.1\r\n", ""),
                 new Exchange("the resource metadata", "GET /.well-known/oauth-protected-resource HTTP/1.1\r\n", ""),
@@ -178,7 +181,10 @@ class PublicPortEquivalenceTests {
                         "GET /api/users/alice HTTP/1.1\r\nConnection: keep-alive, X-Gone\r\nKeep-Alive: timeout=5\r\n"
                                 + "TE: trailers\r\nX-MicroPosts-Admin-Token: nope\r\n",
                         ""),
-                new Exchange("a pin without the credential", "GET /api/users/alice HTTP/1.1\r\nX-MicroPosts-Backend: primary\r\n", ""),
+                new Exchange(
+                        "a pin without the credential",
+                        "GET /api/users/alice HTTP/1.1\r\nX-MicroPosts-Backend: primary\r\n",
+                        ""),
                 new Exchange(
                         "a body over the limit",
                         "POST /api/users/alice/collection HTTP/1.1\r\nContent-Type: application/json\r\n",
@@ -195,7 +201,9 @@ class PublicPortEquivalenceTests {
         received.clear();
         double passedOn = backstaged();
         Message viaNetty = send(publicPort, exchange);
-        assertThat(backstaged()).as("requests the public port passed on to Tomcat").isEqualTo(passedOn);
+        assertThat(backstaged())
+                .as("requests the public port passed on to Tomcat")
+                .isEqualTo(passedOn);
         List<Message> nettySent = List.copyOf(received);
         received.clear();
         Message viaTomcat = send(backstagePort, exchange);
@@ -248,10 +256,13 @@ class PublicPortEquivalenceTests {
             int query = line.indexOf('?');
             if (query > 0) {
                 line = line.substring(0, query + 1)
-                        + Stream.of(line.substring(query + 1).split("&")).sorted().collect(java.util.stream.Collectors.joining("&"));
+                        + Stream.of(line.substring(query + 1).split("&"))
+                                .sorted()
+                                .collect(java.util.stream.Collectors.joining("&"));
             }
         }
-        if (headers.getOrDefault("user-agent", List.of()).stream().anyMatch(agent -> agent.startsWith("Apache-HttpClient"))) {
+        if (headers.getOrDefault("user-agent", List.of()).stream()
+                .anyMatch(agent -> agent.startsWith("Apache-HttpClient"))) {
             headers.remove("user-agent");
         }
         return new Message(line, headers, message.body());
@@ -291,7 +302,8 @@ class PublicPortEquivalenceTests {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.computeIfAbsent(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), name -> new ArrayList<>())
+                headers.computeIfAbsent(
+                                lines[i].substring(0, colon).toLowerCase(Locale.ROOT), name -> new ArrayList<>())
                         .add(lines[i].substring(colon + 1).trim());
             }
         }

@@ -57,8 +57,7 @@ class RouterConsoleBrowserTests {
         int adminPort = freePort();
         router = RouterControlPlaneTests.startRouter(
                 base, "target/test-data/router-console-" + UUID.randomUUID(), adminPort);
-        publicUrl = "http://127.0.0.1:"
-                + router.getEnvironment().getProperty("local.server.port");
+        publicUrl = "http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port");
         adminUrl = "http://127.0.0.1:" + adminPort;
         admin = new Admin(adminUrl);
     }

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,8 +62,7 @@ class RouterControlPlaneTests {
         dataDir = "target/test-data/router-control-" + UUID.randomUUID();
         adminPort = freePort();
         router = startRouter(base, dataDir, adminPort);
-        publicUrl = "http://127.0.0.1:"
-                + router.getEnvironment().getProperty("local.server.port");
+        publicUrl = "http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port");
         adminUrl = "http://127.0.0.1:" + adminPort;
     }
 

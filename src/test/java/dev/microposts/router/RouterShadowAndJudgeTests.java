@@ -57,8 +57,7 @@ class RouterShadowAndJudgeTests {
                 // (CanaryJudgeTests); here the slack keeps only a candidate far slower than that
                 // from passing
                 "microposts.router.judge.p99-slack=250ms");
-        publicUrl = "http://127.0.0.1:"
-                + router.getEnvironment().getProperty("local.server.port");
+        publicUrl = "http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port");
         admin = new Admin("http://127.0.0.1:" + adminPort);
     }
 
