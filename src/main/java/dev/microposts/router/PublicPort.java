@@ -11,11 +11,14 @@ import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
@@ -84,6 +88,9 @@ final class PublicPort {
 
     private record Route(String group, PathPattern pattern) {}
 
+    /** Tomcat's limit of a request's line and headers together (server.max-http-request-header-size). */
+    static final int MAX_HEAD = 8 * 1024;
+
     private final String host;
     private final int port;
     private final ControlPlane plane;
@@ -94,7 +101,8 @@ final class PublicPort {
     private final IntSupplier backstagePort;
     private final List<Route> routes = new ArrayList<>();
     private final LoopResources loops;
-    private final ConnectionProvider connections;
+    private final List<ConnectionProvider> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<EventLoop, HttpClient> colocated = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient client;
     private final io.micrometer.core.instrument.Counter toBackstage;
     private volatile DisposableServer server;
@@ -132,17 +140,37 @@ final class PublicPort {
         }
         loops = LoopResources.create(
                 "router-public", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
-        connections = ConnectionProvider.builder("router-backends")
+        client = client(null);
+    }
+
+    /**
+     * The client of one event loop: its connections are made on that loop and kept in a pool of its
+     * own, so a request is passed on and answered on the thread that took it, never handed to
+     * another; null: of any loop (for the backstage).
+     */
+    private HttpClient client(EventLoop loop) {
+        ConnectionProvider connections = ConnectionProvider.builder("router-backends")
                 .maxConnections(4 * RouterConfig.MAX_CONNECTIONS_PER_MODULE)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(30))
                 .build();
-        client = HttpClient.create(connections)
-                .runOn(loops)
+        pools.add(connections);
+        HttpClient made = HttpClient.create(connections);
+        return (loop == null ? made.runOn(loops) : made.runOn(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .followRedirect(false)
                 .compress(false)
                 .keepAlive(true);
+    }
+
+    /** The client of the event loop the request is on. */
+    private HttpClient clientFor(HttpServerRequest request) {
+        if (!(request instanceof Connection connection)) {
+            return client;
+        }
+        EventLoop loop = connection.channel().eventLoop();
+        HttpClient own = colocated.get(loop);
+        return own != null ? own : colocated.computeIfAbsent(loop, this::client);
     }
 
     /** Opens the port; the backstage must be listening already. */
@@ -152,6 +180,12 @@ final class PublicPort {
                 .port(port)
                 .runOn(loops)
                 .idleTimeout(Duration.ofSeconds(60))
+                // larger than Tomcat's limits, so that a request over them reaches Tomcat, which
+                // refuses it as it always has
+                .httpRequestDecoder(
+                        decoder -> decoder.maxInitialLineLength(4 * MAX_HEAD).maxHeaderSize(4 * MAX_HEAD))
+                // the connections are tracked, so that stopping waits for the requests in flight
+                .channelGroup(new DefaultChannelGroup(new DefaultEventExecutor()))
                 .handle(this::serve)
                 .bindNow(Duration.ofSeconds(30));
         log.info(
@@ -170,7 +204,9 @@ final class PublicPort {
         if (running != null) {
             running.disposeNow(grace);
         }
-        connections.disposeLater().block(Duration.ofSeconds(5));
+        for (ConnectionProvider pool : pools) {
+            pool.disposeLater().block(Duration.ofSeconds(5));
+        }
         loops.disposeLater().block(Duration.ofSeconds(5));
     }
 
@@ -191,18 +227,24 @@ final class PublicPort {
             return false;
         }
         HttpHeaders headers = request.requestHeaders();
-        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+        if (!headers.contains(HttpHeaderNames.HOST)
+                || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
                 || headers.contains(HttpHeaderNames.EXPECT)
-                || headers.contains(HttpHeaderNames.UPGRADE)
+                // an offer of h2c (the JDK's HttpClient makes one on every plain request) is
+                // declined by answering in HTTP/1.1, as Tomcat does; any other upgrade is Tomcat's
+                || (headers.contains(HttpHeaderNames.UPGRADE)
+                        && !"h2c".equalsIgnoreCase(headers.get(HttpHeaderNames.UPGRADE)))
                 || headers.contains(FRONT_HEADER)) {
             return false;
         }
+        int size = uri.length();
         for (Map.Entry<String, String> header : headers) {
             if (!plainValue(header.getValue())) {
                 return false;
             }
+            size += header.getKey().length() + header.getValue().length() + 4;
         }
-        return true;
+        return size < MAX_HEAD;
     }
 
     /**
@@ -375,7 +417,8 @@ final class PublicPort {
                 && ("GET".equals(method) || "HEAD".equals(method));
         Backend candidate = shadowed ? routes.backend(routes.shadow()) : null;
         long sent = System.nanoTime();
-        HttpClient.ResponseReceiver<?> call = client.request(request.method())
+        HttpClient.ResponseReceiver<?> call = clientFor(request)
+                .request(request.method())
                 .uri(backend.url() + uri)
                 .send(sending(out, in.contains(HttpHeaderNames.CONTENT_LENGTH) ? request : null));
         AtomicBoolean measured = new AtomicBoolean();
@@ -403,32 +446,37 @@ final class PublicPort {
                     }
                     // held whole before anything is sent, so an answer that breaks off is a 502,
                     // never a truncated answer under the backend's status
-                    return body.aggregate().asByteArray().defaultIfEmpty(EMPTY).flatMap(bytes -> {
-                        if (candidate != null) {
-                            plane.shadowing()
-                                    .offer(
-                                            group,
-                                            method,
-                                            uri,
-                                            "http",
-                                            name -> name.equalsIgnoreCase("Host")
-                                                    ? in.get(HttpHeaderNames.HOST)
-                                                    : out.get(name),
-                                            chosen,
-                                            candidate,
-                                            status,
-                                            springHeaders(answer.responseHeaders()),
-                                            bytes);
-                        }
-                        if (!"HEAD".equals(method)) {
-                            headers.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-                        }
-                        response.status(status).headers(headers);
-                        return bytes.length == 0
-                                ? response.send().then()
-                                : response.sendObject(Unpooled.wrappedBuffer(bytes))
-                                        .then();
-                    });
+                    return body.aggregate()
+                            .retain()
+                            .defaultIfEmpty(Unpooled.EMPTY_BUFFER)
+                            .flatMap(whole -> {
+                                int length = whole.readableBytes();
+                                if (candidate != null) {
+                                    plane.shadowing()
+                                            .offer(
+                                                    group,
+                                                    method,
+                                                    uri,
+                                                    "http",
+                                                    name -> name.equalsIgnoreCase("Host")
+                                                            ? in.get(HttpHeaderNames.HOST)
+                                                            : out.get(name),
+                                                    chosen,
+                                                    candidate,
+                                                    status,
+                                                    springHeaders(answer.responseHeaders()),
+                                                    io.netty.buffer.ByteBufUtil.getBytes(whole));
+                                }
+                                if (!"HEAD".equals(method)) {
+                                    headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+                                }
+                                response.status(status).headers(headers);
+                                if (length == 0) {
+                                    whole.release();
+                                    return response.send().then();
+                                }
+                                return response.send(Mono.just(whole)).then();
+                            });
                 })
                 .then()
                 .onErrorResume(error -> {
@@ -517,7 +565,9 @@ final class PublicPort {
         headers.set(name, existing == null ? value : existing + "," + value);
     }
 
-    private static final byte[] EMPTY = new byte[0];
+    /** RFC 9110's IMF-fixdate. */
+    private static final java.time.format.DateTimeFormatter HTTP_DATE =
+            java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
     /**
      * Whether the router's servlet stack would pass the request through Spring Security's chain
@@ -611,7 +661,8 @@ final class PublicPort {
         if (!headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
             headers.set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         }
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, json.length);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, json.length)
+                .set(HttpHeaderNames.DATE, HTTP_DATE.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
         response.status(problem.status());
         if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE.value()
                 && !response.responseHeaders().contains(HttpHeaderNames.RETRY_AFTER)) {

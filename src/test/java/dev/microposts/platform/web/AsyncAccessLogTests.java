@@ -53,6 +53,29 @@ class AsyncAccessLogTests {
     }
 
     @Test
+    void aBurstLargerThanTheQueueIsWrittenWhole() {
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        recorder.setContext(context);
+        recorder.start();
+        root.addAppender(recorder);
+        AsyncAccessLog.attach(context);
+        int lines = AsyncAccessLog.Batched.QUEUE * 2 + 7;
+        for (int i = 0; i < lines; i++) {
+            context.getLogger(RequestIds.ACCESS_LOGGER).info("line {}", i);
+        }
+        // what is still queued is written when the appender stops
+        context.getLogger(RequestIds.ACCESS_LOGGER)
+                .getAppender(AsyncAccessLog.NAME)
+                .stop();
+        assertThat(recorder.events).hasSize(lines);
+        assertThat(recorder.events.stream().map(ILoggingEvent::getFormattedMessage))
+                .doesNotHaveDuplicates()
+                .contains("line 0", "line " + (lines - 1));
+    }
+
+    @Test
     void withoutAnyAppenderNothingIsAttached() {
         AsyncAccessLog.attach(context);
         assertThat(context.getLogger(RequestIds.ACCESS_LOGGER).getAppender(AsyncAccessLog.NAME))
