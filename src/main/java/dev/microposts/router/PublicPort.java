@@ -9,6 +9,9 @@ import dev.microposts.platform.web.TrustedProxies;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -228,7 +231,8 @@ final class PublicPort {
         }
         HttpHeaders headers = request.requestHeaders();
         if (!headers.contains(HttpHeaderNames.HOST)
-                || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                || (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                        && !"chunked".equalsIgnoreCase(headers.get(HttpHeaderNames.TRANSFER_ENCODING)))
                 || headers.contains(HttpHeaderNames.EXPECT)
                 // an offer of h2c (the JDK's HttpClient makes one on every plain request) is
                 // declined by answering in HTTP/1.1, as Tomcat does; any other upgrade is Tomcat's
@@ -311,18 +315,79 @@ final class PublicPort {
         String id = RequestIds.accept(request.requestHeaders().get(RequestIds.HEADER));
         response.header(RequestIds.HEADER, id).header(RequestIds.NOSNIFF, "nosniff");
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (length != null && tooLong(length)) {
-            response.keepAlive(false)
-                    .header(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE + ";charset=UTF-8");
-            return answer(
-                            response,
-                            Problem.of(
-                                    HttpStatus.CONTENT_TOO_LARGE,
-                                    "The request body is larger than " + BodySizeLimit.MAX_BYTES + " bytes.",
-                                    List.of()),
-                            false)
-                    .doFinally(signal -> finish(request, response, started, null, id));
+        long declared = length == null ? -1 : declaredLength(request.requestHeaders());
+        boolean chunked = request.requestHeaders().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (declared > SWALLOW) {
+            return tooLarge(request, response, id, started);
         }
+        if (chunked || declared > BodySizeLimit.MAX_BYTES) {
+            // read up to the limit, and a larger body to its end (up to Tomcat's 2 MiB), so that the
+            // client, which is still sending it, gets the 413
+            return collected(request)
+                    .flatMap(body -> body == TOO_LARGE
+                            ? tooLarge(request, response, id, started)
+                            : proceed(group, request, response, uri, id, started, body)
+                                    .doFinally(signal -> {
+                                        if (body.refCnt() > 0) {
+                                            body.release();
+                                        }
+                                    }));
+        }
+        return proceed(group, request, response, uri, id, started, null);
+    }
+
+    /** Tomcat's {@code maxSwallowSize}: a larger body is not read to its end before a 413. */
+    static final long SWALLOW = 2 * 1024 * 1024;
+
+    private static final ByteBuf TOO_LARGE = Unpooled.unreleasableBuffer(Unpooled.buffer(0));
+
+    /** The request's body whole, or {@link #TOO_LARGE} (read to its end or {@link #SWALLOW}). */
+    private static Mono<ByteBuf> collected(HttpServerRequest request) {
+        long[] seen = {0};
+        CompositeByteBuf whole = ByteBufAllocator.DEFAULT.compositeBuffer(Integer.MAX_VALUE);
+        return request.receive()
+                .takeWhile(part -> (seen[0] += part.readableBytes()) <= SWALLOW)
+                .doOnNext(part -> {
+                    if (seen[0] <= BodySizeLimit.MAX_BYTES) {
+                        whole.addComponent(true, part.retain());
+                    }
+                })
+                .then(Mono.fromSupplier(() -> {
+                    if (seen[0] <= BodySizeLimit.MAX_BYTES) {
+                        return (ByteBuf) whole;
+                    }
+                    whole.release();
+                    return TOO_LARGE;
+                }))
+                .doOnError(failed -> {
+                    if (whole.refCnt() > 0) {
+                        whole.release();
+                    }
+                });
+    }
+
+    /** 413, as {@link BodySizeLimit} answers it (before Spring Security's chain), closing the connection. */
+    private Mono<Void> tooLarge(HttpServerRequest request, HttpServerResponse response, String id, long started) {
+        response.keepAlive(false)
+                .header(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE + ";charset=UTF-8");
+        return answer(
+                        response,
+                        Problem.of(
+                                HttpStatus.CONTENT_TOO_LARGE,
+                                "The request body is larger than " + BodySizeLimit.MAX_BYTES + " bytes.",
+                                List.of()),
+                        false)
+                .doFinally(signal -> finish(request, response, started, null, id));
+    }
+
+    private Mono<Void> proceed(
+            String group,
+            HttpServerRequest request,
+            HttpServerResponse response,
+            String uri,
+            String id,
+            long started,
+            ByteBuf body) {
         Span span = propagator
                 .extract(request.requestHeaders(), (headers, name) -> headers.get(name))
                 .kind(Span.Kind.SERVER)
@@ -337,18 +402,10 @@ final class PublicPort {
                     case FULL -> answer(response, held(group, "too many are waiting already"), secured);
                     case EXPIRED -> answer(response, held(group, "for longer than the hold's maximum"), secured);
                     default ->
-                        forward(group, request, response, uri, id, span, secured)
+                        forward(group, request, response, uri, id, span, secured, body)
                                 .doFinally(signal -> plane.holds().leave(group));
                 })
                 .doFinally(signal -> finish(request, response, started, span, id));
-    }
-
-    private static boolean tooLong(String length) {
-        try {
-            return Long.parseLong(length.trim()) > BodySizeLimit.MAX_BYTES;
-        } catch (NumberFormatException malformed) {
-            return false; // the decoder has refused a malformed length already
-        }
     }
 
     private static Problem held(String group, String why) {
@@ -367,7 +424,8 @@ final class PublicPort {
             String uri,
             String id,
             Span span,
-            boolean secured) {
+            boolean secured,
+            ByteBuf requestBody) {
         RouteGroup routes = plane.table().group(group);
         HttpHeaders in = request.requestHeaders();
         Backend backend;
@@ -420,7 +478,10 @@ final class PublicPort {
         HttpClient.ResponseReceiver<?> call = clientFor(request)
                 .request(request.method())
                 .uri(backend.url() + uri)
-                .send(sending(out, in.contains(HttpHeaderNames.CONTENT_LENGTH) ? request : null));
+                .send(
+                        requestBody != null
+                                ? sendingWhole(out, requestBody)
+                                : sending(out, in.contains(HttpHeaderNames.CONTENT_LENGTH) ? request : null));
         AtomicBoolean measured = new AtomicBoolean();
         return call.response((answer, body) -> {
                     measured.set(true);
@@ -627,6 +688,19 @@ final class PublicPort {
             return withBody == null
                     ? outbound
                     : outbound.send(withBody.receive().retain());
+        };
+    }
+
+    /** Sends the given headers, then a body read whole (a chunked one), with its length. */
+    private static java.util.function.BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> sendingWhole(
+            HttpHeaders headers, ByteBuf body) {
+        return (outgoing, outbound) -> {
+            HttpHeaders sent = outgoing.requestHeaders();
+            sent.remove(HttpHeaderNames.ACCEPT)
+                    .remove(HttpHeaderNames.USER_AGENT)
+                    .add(headers);
+            sent.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            return outbound.send(Mono.just(body.retain()));
         };
     }
 

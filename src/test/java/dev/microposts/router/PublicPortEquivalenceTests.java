@@ -191,6 +191,16 @@ class PublicPortEquivalenceTests {
                         "GET /api/users/alice HTTP/1.1\r\nX-MicroPosts-Backend: primary\r\n",
                         ""),
                 new Exchange(
+                        "a chunked body",
+                        "POST /api/users/alice/collection HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked\r\n",
+                        json),
+                new Exchange(
+                        "a chunked body over the limit",
+                        "POST /api/users/alice/collection HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked\r\n",
+                        "y".repeat(70_000)),
+                new Exchange(
                         "a body over the limit",
                         "POST /api/users/alice/collection HTTP/1.1\r\nContent-Type: application/json\r\n",
                         "x".repeat(70_000)));
@@ -282,12 +292,25 @@ class PublicPortEquivalenceTests {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             byte[] body = exchange.body().getBytes(StandardCharsets.UTF_8);
+            boolean chunked = exchange.head().contains("Transfer-Encoding: chunked");
             String head = exchange.head() + "Host: 127.0.0.1:" + port + "\r\n"
-                    + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "")
+                    + (body.length > 0 && !chunked ? "Content-Length: " + body.length + "\r\n" : "")
                     + "\r\n";
             OutputStream out = socket.getOutputStream();
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
+            if (chunked) {
+                int half = body.length / 2;
+                for (byte[] chunk : List.of(
+                        java.util.Arrays.copyOfRange(body, 0, half),
+                        java.util.Arrays.copyOfRange(body, half, body.length))) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                out.write(body);
+            }
             out.flush();
             return read(socket.getInputStream(), exchange.head().startsWith("HEAD"));
         }
