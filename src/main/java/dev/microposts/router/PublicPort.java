@@ -399,22 +399,12 @@ final class PublicPort {
         CompletableFuture<Holds.Outcome> entered = plane.holds().enterLater(group);
         Mono<Holds.Outcome> outcome = entered.isDone() ? Mono.just(entered.join()) : Mono.fromFuture(entered);
         return outcome.flatMap(let -> switch (let) {
-                    case FULL -> answer(response, held(group, "too many are waiting already"), secured);
-                    case EXPIRED -> answer(response, held(group, "for longer than the hold's maximum"), secured);
+                    case FULL, EXPIRED -> answer(response, Routing.held(group, let), secured);
                     default ->
                         forward(group, request, response, uri, id, span, secured, body)
                                 .doFinally(signal -> plane.holds().leave(group));
                 })
                 .doFinally(signal -> finish(request, response, started, span, id));
-    }
-
-    private static Problem held(String group, String why) {
-        Problem problem = Problem.of(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                "Requests of route group '" + group + "' are held (a backend is being switched) and " + why
-                        + "; try again shortly.",
-                List.of());
-        return new Problem(RouterProblems.HELD, problem.title(), problem.status(), problem.detail(), problem.errors());
     }
 
     private Mono<Void> forward(
@@ -432,28 +422,11 @@ final class PublicPort {
         String pin = in.get(Routing.PIN_HEADER);
         if (pin != null) {
             if (!plane.admin().matches(in.get(Routing.ADMIN_HEADER))) {
-                return answer(
-                        response,
-                        Problem.of(
-                                HttpStatus.FORBIDDEN,
-                                "The " + Routing.PIN_HEADER
-                                        + " header pins a request to a backend only with the admin credential in "
-                                        + Routing.ADMIN_HEADER + ".",
-                                List.of()),
-                        secured);
+                return answer(response, Routing.pinRefused(), secured);
             }
             backend = routes.backend(pin);
             if (backend == null) {
-                return answer(
-                        response,
-                        Problem.of(
-                                HttpStatus.BAD_REQUEST,
-                                "Route group '" + group + "' has no backend '" + pin + "'; it has "
-                                        + routes.backends().stream()
-                                                .map(Backend::name)
-                                                .toList() + ".",
-                                List.of()),
-                        secured);
+                return answer(response, Routing.noSuchBackend(group, routes, pin), secured);
             }
         } else if (routes.writes() != null
                 && RouteGroup.isWrite(request.method().name())) {
@@ -679,27 +652,28 @@ final class PublicPort {
     private static java.util.function.BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> sending(
             HttpHeaders headers, HttpServerRequest withBody) {
         return (outgoing, outbound) -> {
-            HttpHeaders sent = outgoing.requestHeaders();
-            sent.remove(HttpHeaderNames.ACCEPT).remove(HttpHeaderNames.USER_AGENT);
-            if (headers.contains(HttpHeaderNames.HOST)) {
-                sent.remove(HttpHeaderNames.HOST);
-            }
-            sent.add(headers);
+            exactly(outgoing, headers);
             return withBody == null
                     ? outbound
                     : outbound.send(withBody.receive().retain());
         };
     }
 
+    /** The request's headers made the given ones (without the client library's Accept and User-Agent). */
+    private static HttpHeaders exactly(HttpClientRequest outgoing, HttpHeaders headers) {
+        HttpHeaders sent = outgoing.requestHeaders();
+        sent.remove(HttpHeaderNames.ACCEPT).remove(HttpHeaderNames.USER_AGENT);
+        if (headers.contains(HttpHeaderNames.HOST)) {
+            sent.remove(HttpHeaderNames.HOST);
+        }
+        return sent.add(headers);
+    }
+
     /** Sends the given headers, then a body read whole (a chunked one), with its length. */
     private static java.util.function.BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> sendingWhole(
             HttpHeaders headers, ByteBuf body) {
         return (outgoing, outbound) -> {
-            HttpHeaders sent = outgoing.requestHeaders();
-            sent.remove(HttpHeaderNames.ACCEPT)
-                    .remove(HttpHeaderNames.USER_AGENT)
-                    .add(headers);
-            sent.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            exactly(outgoing, headers).set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
             return outbound.send(Mono.just(body.retain()));
         };
     }

@@ -56,15 +56,15 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
 
     @Override
     public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
-        switch (holds.enter(group)) {
+        Holds.Outcome outcome = holds.enter(group);
+        switch (outcome) {
             case FULL:
-                return unavailable(
-                        "Requests of route group '" + group
-                                + "' are held (a backend is being switched) and too many are waiting already; try again shortly.");
             case EXPIRED:
-                return unavailable(
-                        "Requests of route group '" + group
-                                + "' were held (a backend is being switched) for longer than the hold's maximum; try again shortly.");
+                Problem held = held(group, outcome);
+                return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                        .header(HttpHeaders.RETRY_AFTER, "1")
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(held);
             default:
                 break;
         }
@@ -81,17 +81,11 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
         String pin = request.headers().firstHeader(PIN_HEADER);
         if (pin != null) {
             if (!admin.matches(request.headers().firstHeader(ADMIN_HEADER))) {
-                return problem(
-                        HttpStatus.FORBIDDEN,
-                        "The " + PIN_HEADER + " header pins a request to a backend only with the admin credential in "
-                                + ADMIN_HEADER + ".");
+                return problem(pinRefused());
             }
             backend = routes.backend(pin);
             if (backend == null) {
-                return problem(
-                        HttpStatus.BAD_REQUEST,
-                        "Route group '" + group + "' has no backend '" + pin + "'; it has "
-                                + routes.backends().stream().map(Backend::name).toList() + ".");
+                return problem(noSuchBackend(group, routes, pin));
             }
         } else if (routes.writes() != null
                 && RouteGroup.isWrite(request.method().name())) {
@@ -167,17 +161,38 @@ final class Routing implements HandlerFilterFunction<ServerResponse, ServerRespo
         return head;
     }
 
-    private static ServerResponse unavailable(String detail) {
-        return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(withType(Problem.of(HttpStatus.SERVICE_UNAVAILABLE, detail, List.of()), RouterProblems.HELD));
+    /** The 503 of a request a hold let through no further ({@link Holds.Outcome#FULL}, {@code EXPIRED}). */
+    static Problem held(String group, Holds.Outcome outcome) {
+        String detail = outcome == Holds.Outcome.FULL
+                ? "Requests of route group '" + group
+                        + "' are held (a backend is being switched) and too many are waiting already; try again shortly."
+                : "Requests of route group '" + group
+                        + "' were held (a backend is being switched) for longer than the hold's maximum; try again shortly.";
+        return withType(Problem.of(HttpStatus.SERVICE_UNAVAILABLE, detail, List.of()), RouterProblems.HELD);
     }
 
-    private static ServerResponse problem(HttpStatus status, String detail) {
-        return ServerResponse.status(status)
+    /** A pin without the admin credential. */
+    static Problem pinRefused() {
+        return Problem.of(
+                HttpStatus.FORBIDDEN,
+                "The " + PIN_HEADER + " header pins a request to a backend only with the admin credential in "
+                        + ADMIN_HEADER + ".",
+                List.of());
+    }
+
+    /** A pin to a backend the group does not have. */
+    static Problem noSuchBackend(String group, RouteGroup routes, String pin) {
+        return Problem.of(
+                HttpStatus.BAD_REQUEST,
+                "Route group '" + group + "' has no backend '" + pin + "'; it has "
+                        + routes.backends().stream().map(Backend::name).toList() + ".",
+                List.of());
+    }
+
+    private static ServerResponse problem(Problem problem) {
+        return ServerResponse.status(problem.status())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problem.of(status, detail, List.of()));
+                .body(problem);
     }
 
     private static Problem withType(Problem problem, String type) {

@@ -26,12 +26,7 @@ class AsyncAccessLogTests {
 
     @Test
     void accessLinesReachTheRootAppendersOnceWithTheirRequestIdFromABackgroundThread() {
-        context.setMDCAdapter(MDC.getMDCAdapter());
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.INFO);
-        recorder.setContext(context);
-        recorder.start();
-        root.addAppender(recorder);
+        recordAtTheRoot();
         AsyncAccessLog.attach(context);
         AsyncAccessLog.attach(context); // a second application context in the same JVM adds nothing
 
@@ -54,12 +49,7 @@ class AsyncAccessLogTests {
 
     @Test
     void aBurstLargerThanTheQueueIsWrittenWhole() {
-        context.setMDCAdapter(MDC.getMDCAdapter());
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.INFO);
-        recorder.setContext(context);
-        recorder.start();
-        root.addAppender(recorder);
+        recordAtTheRoot();
         AsyncAccessLog.attach(context);
         int lines = AsyncAccessLog.Batched.QUEUE * 2 + 7;
         for (int i = 0; i < lines; i++) {
@@ -73,6 +63,16 @@ class AsyncAccessLogTests {
         assertThat(recorder.events.stream().map(ILoggingEvent::getFormattedMessage))
                 .doesNotHaveDuplicates()
                 .contains("line 0", "line " + (lines - 1));
+    }
+
+    /** The recorder as the root logger's one appender, as Spring Boot's console appender is. */
+    private void recordAtTheRoot() {
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        recorder.setContext(context);
+        recorder.start();
+        root.addAppender(recorder);
     }
 
     @Test
