@@ -108,6 +108,9 @@ final class PublicPort {
     private final Map<EventLoop, HttpClient> colocated = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient client;
     private final io.micrometer.core.instrument.Counter toBackstage;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final DefaultEventExecutor tracking = new DefaultEventExecutor();
     private volatile DisposableServer server;
 
     PublicPort(
@@ -120,7 +123,9 @@ final class PublicPort {
             Propagator propagator,
             String secret,
             IntSupplier backstagePort,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            io.micrometer.core.instrument.MeterRegistry meters,
+            Duration connectTimeout,
+            Duration readTimeout) {
         this.host = host;
         this.port = port;
         this.plane = plane;
@@ -129,6 +134,8 @@ final class PublicPort {
         this.propagator = propagator;
         this.secret = secret;
         this.backstagePort = backstagePort;
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
         this.toBackstage = io.micrometer.core.instrument.Counter.builder("router.backstage.requests")
                 .description("requests the public port passed on to the router's Tomcat (not a route group's"
                         + " plainly well-formed request)")
@@ -153,17 +160,27 @@ final class PublicPort {
      */
     private HttpClient client(EventLoop loop) {
         ConnectionProvider connections = ConnectionProvider.builder("router-backends")
-                .maxConnections(4 * RouterConfig.MAX_CONNECTIONS_PER_MODULE)
+                .maxConnections(RouterConfig.MAX_CONNECTIONS_PER_MODULE)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(30))
                 .build();
         pools.add(connections);
         HttpClient made = HttpClient.create(connections);
         return (loop == null ? made.runOn(loops) : made.runOn(loop))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                // the servlet path's client settings (spring.http.clients.*, TopologyEnvironment)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .responseTimeout(readTimeout)
+                // a module's answer head may be as large as Tomcat lets it write
+                .httpResponseDecoder(decoder -> decoder.maxHeaderSize(4 * MAX_HEAD))
                 .followRedirect(false)
                 .compress(false)
                 .keepAlive(true);
+    }
+
+    /** A backend's URL without a trailing slash: the path is the request's (as the Gateway did). */
+    private static String base(Backend backend) {
+        String url = backend.url().toString();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** The client of the event loop the request is on. */
@@ -179,16 +196,17 @@ final class PublicPort {
     /** Opens the port; the backstage must be listening already. */
     void start() {
         server = HttpServer.create()
-                .host(host)
-                .port(port)
+                .bindAddress(() -> host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port))
                 .runOn(loops)
                 .idleTimeout(Duration.ofSeconds(60))
+                // a client that stops sending its request (Tomcat's connectionTimeout)
+                .readTimeout(Duration.ofSeconds(60))
                 // larger than Tomcat's limits, so that a request over them reaches Tomcat, which
                 // refuses it as it always has
                 .httpRequestDecoder(
                         decoder -> decoder.maxInitialLineLength(4 * MAX_HEAD).maxHeaderSize(4 * MAX_HEAD))
                 // the connections are tracked, so that stopping waits for the requests in flight
-                .channelGroup(new DefaultChannelGroup(new DefaultEventExecutor()))
+                .channelGroup(new DefaultChannelGroup(tracking))
                 .handle(this::serve)
                 .bindNow(Duration.ofSeconds(30));
         log.info(
@@ -205,8 +223,13 @@ final class PublicPort {
     void stop(Duration grace) {
         DisposableServer running = server;
         if (running != null) {
-            running.disposeNow(grace);
+            try {
+                running.disposeNow(grace);
+            } catch (IllegalStateException timedOut) {
+                log.warn("Requests still in flight on the public port after {}; closing it", grace);
+            }
         }
+        tracking.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         for (ConnectionProvider pool : pools) {
             pool.disposeLater().block(Duration.ofSeconds(5));
         }
@@ -230,7 +253,7 @@ final class PublicPort {
             return false;
         }
         HttpHeaders headers = request.requestHeaders();
-        if (!headers.contains(HttpHeaderNames.HOST)
+        if (headers.getAll(HttpHeaderNames.HOST).size() != 1
                 || (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
                         && !"chunked".equalsIgnoreCase(headers.get(HttpHeaderNames.TRANSFER_ENCODING)))
                 || headers.contains(HttpHeaderNames.EXPECT)
@@ -281,7 +304,8 @@ final class PublicPort {
         }
         for (int i = end; i < uri.length(); i++) {
             char c = uri.charAt(i);
-            if (c <= 0x20 || c >= 0x7f) {
+            // as Tomcat: printable ASCII, but none of "<>\^`{|} (its relaxedQueryChars are unset)
+            if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
                 return false;
             }
         }
@@ -292,7 +316,8 @@ final class PublicPort {
     private static boolean plainValue(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+            // as Spring Security's firewall: no control character (tabs and C1 included)
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c > 0xff) {
                 return false;
             }
         }
@@ -363,6 +388,11 @@ final class PublicPort {
                     if (whole.refCnt() > 0) {
                         whole.release();
                     }
+                })
+                .doOnCancel(() -> {
+                    if (whole.refCnt() > 0) {
+                        whole.release();
+                    }
                 });
     }
 
@@ -397,14 +427,34 @@ final class PublicPort {
                 .start();
         boolean secured = securityHeaders(request, uri);
         CompletableFuture<Holds.Outcome> entered = plane.holds().enterLater(group);
-        Mono<Holds.Outcome> outcome = entered.isDone() ? Mono.just(entered.join()) : Mono.fromFuture(entered);
+        Mono<Holds.Outcome> outcome = entered.isDone() ? Mono.just(entered.join()) : Mono.fromFuture(entered, true);
+        AtomicBoolean forwarded = new AtomicBoolean();
         return outcome.flatMap(let -> switch (let) {
                     case FULL, EXPIRED -> answer(response, Routing.held(group, let), secured);
-                    default ->
-                        forward(group, request, response, uri, id, span, secured, body)
-                                .doFinally(signal -> plane.holds().leave(group));
+                    default -> {
+                        if (!forwarded.compareAndSet(false, true)) {
+                            yield Mono.<Void>empty(); // cancelled meanwhile, and counted out below
+                        }
+                        // the exchange with the backend runs to its end even when the client goes
+                        // away: the request counts as in flight until the backend has answered, so
+                        // that a write switch never moves the writes under a write still running
+                        CompletableFuture<Void> exchange = forward(
+                                        group, request, response, uri, id, span, secured, body)
+                                .doFinally(signal -> plane.holds().leave(group))
+                                .toFuture();
+                        yield Mono.fromFuture(exchange, true);
+                    }
                 })
-                .doFinally(signal -> finish(request, response, started, span, id));
+                .doFinally(signal -> {
+                    // let through, but gone before it was forwarded (cancelled): no longer in flight
+                    entered.thenAccept(let -> {
+                        if ((let == Holds.Outcome.NOT_HELD || let == Holds.Outcome.RELEASED)
+                                && forwarded.compareAndSet(false, true)) {
+                            plane.holds().leave(group);
+                        }
+                    });
+                    finish(request, response, started, span, id);
+                });
     }
 
     private Mono<Void> forward(
@@ -450,7 +500,7 @@ final class PublicPort {
         long sent = System.nanoTime();
         HttpClient.ResponseReceiver<?> call = clientFor(request)
                 .request(request.method())
-                .uri(backend.url() + uri)
+                .uri(base(backend) + uri)
                 .send(
                         requestBody != null
                                 ? sendingWhole(out, requestBody)
@@ -516,6 +566,9 @@ final class PublicPort {
                 .onErrorResume(error -> {
                     if (!measured.get()) {
                         plane.metrics().failed(group, chosen.name(), System.nanoTime() - sent);
+                    }
+                    if (response instanceof Connection client && client.isDisposed()) {
+                        return Mono.empty(); // the client has gone: nobody to answer
                     }
                     if (response.hasSentHeaders()) {
                         log(
@@ -747,13 +800,49 @@ final class PublicPort {
         }
     }
 
+    /**
+     * The request target in origin form: as it is when it is a path; the path and query of an
+     * absolute http(s) URL (RFC 9112, 3.2.2); null for anything else ({@code *}, an authority).
+     */
+    static String originForm(String target) {
+        if (target.startsWith("/")) {
+            return target;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(target);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                return null;
+            }
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        } catch (java.net.URISyntaxException malformed) {
+            return null;
+        }
+    }
+
     /** Anything the public port does not route itself, on to the router's Tomcat as it came. */
     private Publisher<Void> backstage(HttpServerRequest request, HttpServerResponse response) {
         toBackstage.increment();
+        String target = originForm(request.uri());
+        if (target == null) {
+            response.keepAlive(false);
+            return answer(
+                    response,
+                    Problem.of(
+                            HttpStatus.BAD_REQUEST,
+                            "The request target must be a path (or an absolute http URL).",
+                            List.of()),
+                    false);
+        }
         HttpHeaders out = new DefaultHttpHeaders(false);
+        Set<String> seen = new java.util.HashSet<>();
         for (String name : request.requestHeaders().names()) {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!lower.equals("connection") && !lower.equals("keep-alive") && !lower.equalsIgnoreCase(FRONT_HEADER)) {
+            if (seen.add(lower)
+                    && !lower.equals("connection")
+                    && !lower.equals("keep-alive")
+                    && !lower.equalsIgnoreCase(FRONT_HEADER)) {
                 out.add(name, request.requestHeaders().getAll(name));
             }
         }
@@ -767,7 +856,7 @@ final class PublicPort {
         HttpHeaders in = request.requestHeaders();
         boolean body = in.contains(HttpHeaderNames.CONTENT_LENGTH) || in.contains(HttpHeaderNames.TRANSFER_ENCODING);
         HttpClient.ResponseReceiver<?> call = client.request(request.method())
-                .uri("http://127.0.0.1:" + backstagePort.getAsInt() + request.uri())
+                .uri("http://127.0.0.1:" + backstagePort.getAsInt() + target)
                 .send(sending(out, body ? request : null));
         return call.response((answer, content) -> {
                     HttpHeaders headers = new DefaultHttpHeaders(false);

@@ -186,7 +186,7 @@ class RouterConfig {
             org.springframework.context.ApplicationContext context) {
         String address = environment.getProperty("server.address");
         PublicPort port = new PublicPort(
-                address == null || address.isBlank() ? "0.0.0.0" : address,
+                address == null || address.isBlank() ? null : address,
                 environment.getProperty("server.port", Integer.class, 8080),
                 table.urls().keySet(),
                 plane,
@@ -195,7 +195,15 @@ class RouterConfig {
                 propagator.getIfAvailable(() -> Propagator.NOOP),
                 secret.value(),
                 () -> ((WebServerApplicationContext) context).getWebServer().getPort(),
-                meters);
+                meters,
+                environment.getProperty(
+                        "spring.http.clients.connect-timeout",
+                        java.time.Duration.class,
+                        java.time.Duration.ofSeconds(1)),
+                environment.getProperty(
+                        "spring.http.clients.read-timeout",
+                        java.time.Duration.class,
+                        java.time.Duration.ofSeconds(30)));
         return new PublicPortLifecycle(
                 port,
                 (ConfigurableEnvironment) environment,

@@ -165,4 +165,99 @@ class PublicPortTests {
             assertThat(answer.body()).contains("\"backend\":\"base\"");
         }
     }
+
+    /**
+     * A backend added with a trailing slash, a target in absolute form, a client that leaves
+     * during a write, and a backend that never answers: each as the servlet path had them.
+     */
+    @Test
+    void slashesAbsoluteTargetsClientsThatLeaveAndStalledBackends() throws Exception {
+        try (HttpBackend backend = new HttpBackend("base")) {
+            int adminPort = freePort();
+            // a command-line argument: it wins over the topology's default of 30 s
+            ConfigurableApplicationContext router = new org.springframework.boot.builder.SpringApplicationBuilder(
+                            dev.microposts.MicroPostsApplication.class)
+                    .properties(
+                            "microposts.modules=router",
+                            "microposts.data-dir=target/test-data/router-public-" + UUID.randomUUID(),
+                            "microposts.accounts.url=" + backend.url(),
+                            "microposts.posts.url=" + backend.url(),
+                            "microposts.social.url=" + backend.url(),
+                            "microposts.timeline.url=" + backend.url(),
+                            "microposts.router.admin-port=" + adminPort,
+                            "microposts.router.admin-token=" + RouterControlPlaneTests.TOKEN)
+                    .run("--server.port=0", "--spring.http.clients.read-timeout=1s");
+            try {
+                int port = router.getEnvironment().getProperty("local.server.port", Integer.class);
+                String publicUrl = "http://127.0.0.1:" + port;
+                var admin = new RouterControlPlaneTests.Admin("http://127.0.0.1:" + adminPort);
+                HttpClient http = HttpClient.newHttpClient();
+
+                admin.expect(200, "PUT", "/admin/routes/posts", """
+                        {"backends":[{"name":"slashed","url":"%s/","weight":100}]}""".formatted(backend.url()));
+                HttpResponse<String> slashed = http.send(
+                        HttpRequest.newBuilder(URI.create(publicUrl + "/api/users/ann/collection"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(slashed.statusCode()).isEqualTo(200);
+                assertThat(slashed.body()).contains("\"path\":\"/api/users/ann/collection\"");
+
+                String absolute =
+                        raw(port, "GET " + publicUrl + "/api/users/ann/collection HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(absolute).startsWith("HTTP/1.1 200");
+                assertThat(raw(port, "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400");
+
+                // the client of a write leaves; the write is in flight until its backend answers
+                backend.delayMillis = 1500;
+                try (java.net.Socket leaving = new java.net.Socket("127.0.0.1", port)) {
+                    leaving.getOutputStream()
+                            .write(
+                                    ("POST /api/users/ann/collection HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                                    + "Content-Length: 2\r\n\r\n{}")
+                                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    Thread.sleep(300);
+                }
+                Thread.sleep(300);
+                assertThat(admin.expect(200, "GET", "/admin/routes/posts", null)
+                                .path("inFlight")
+                                .asInt())
+                        .isEqualTo(1);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (admin.expect(200, "GET", "/admin/routes/posts", null)
+                                        .path("inFlight")
+                                        .asInt()
+                                > 0
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(admin.expect(200, "GET", "/admin/routes/posts", null)
+                                .path("inFlight")
+                                .asInt())
+                        .isZero();
+
+                // a backend slower than the read timeout (1 s here, 30 s by default): 502
+                backend.delayMillis = 3000;
+                long started = System.nanoTime();
+                HttpResponse<String> stalled = http.send(
+                        HttpRequest.newBuilder(URI.create(publicUrl + "/api/users/ann/collection"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(stalled.statusCode()).isEqualTo(502);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
+                backend.delayMillis = 0;
+            } finally {
+                router.close();
+            }
+        }
+    }
+
+    private static String raw(int port, String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] head = new byte[12];
+            int read = socket.getInputStream().readNBytes(head, 0, head.length);
+            return new String(head, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
 }

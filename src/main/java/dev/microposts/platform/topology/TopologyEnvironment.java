@@ -49,8 +49,13 @@ public class TopologyEnvironment implements EnvironmentPostProcessor {
         if (!environment.containsProperty("spring.application.name")) {
             settings.put("spring.application.name", serviceName(local));
         }
-        settings.putIfAbsent("spring.http.clients.connect-timeout", "1s");
-        settings.putIfAbsent("spring.http.clients.read-timeout", "30s");
+        // defaults only: this source comes first, so a setting of the operator's must be looked for
+        if (!environment.containsProperty("spring.http.clients.connect-timeout")) {
+            settings.put("spring.http.clients.connect-timeout", "1s");
+        }
+        if (!environment.containsProperty("spring.http.clients.read-timeout")) {
+            settings.put("spring.http.clients.read-timeout", "30s");
+        }
         if (properties.kafka().enabled()) {
             settings.put("spring.kafka.bootstrap-servers", properties.kafka().bootstrap());
         } else {
