@@ -110,7 +110,8 @@ final class PublicPort {
     private final io.micrometer.core.instrument.Counter toBackstage;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final DefaultEventExecutor tracking = new DefaultEventExecutor();
+    private final DefaultEventExecutor tracking =
+            new DefaultEventExecutor(new io.netty.util.concurrent.DefaultThreadFactory("router-public-tracking", true));
     private volatile DisposableServer server;
 
     PublicPort(
